@@ -1,0 +1,86 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "Bosun",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "bosun", targets: ["bosun"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+    ],
+    targets: [
+        // Value types shared by every layer: specs, sizes, policies.
+        .target(name: "BosunModel"),
+        // Forward-only SQL migrations, embedded in the binary.
+        .target(
+            name: "BosunMigrations",
+            path: "migrations",
+            resources: [
+                .embedInCode("v0001_init.sql"),
+            ]
+        ),
+        // YAML decoding, validation, canonical hashing, directory listing and watching.
+        .target(
+            name: "BosunSpec",
+            dependencies: [
+                "BosunModel",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The only module that speaks SQL.
+        .target(
+            name: "BosunStore",
+            dependencies: [
+                "BosunModel", "BosunSpec", "BosunMigrations",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // The provider seam: protocols, resource values and the shared error type. No implementation.
+        .target(name: "BosunProvider"),
+        // The simulated cloud: a real provider over its own SQLite file.
+        .target(
+            name: "BosunSim",
+            dependencies: [
+                "BosunProvider",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // The provider contract as an executable suite every provider's tests run.
+        .target(
+            name: "BosunProviderConformance",
+            dependencies: ["BosunProvider"]
+        ),
+        // Long-running pieces: ingestion service, watcher loop.
+        .target(
+            name: "BosunController",
+            dependencies: [
+                "BosunModel", "BosunSpec", "BosunStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "bosun",
+            dependencies: [
+                "BosunModel", "BosunSpec", "BosunStore", "BosunController", "BosunProvider", "BosunSim",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(name: "BosunSpecTests", dependencies: ["BosunSpec", "BosunModel"], resources: []),
+        .testTarget(name: "BosunStoreTests", dependencies: ["BosunStore", "BosunSpec", "BosunModel", "BosunMigrations"]),
+        .testTarget(name: "BosunControllerTests", dependencies: ["BosunController", "BosunStore", "BosunSpec"]),
+        .testTarget(name: "BosunCLITests", dependencies: ["BosunStore"]),
+        .testTarget(name: "BosunSimTests", dependencies: ["BosunSim", "BosunProvider", "BosunProviderConformance"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,63 @@
+/// One cluster as the operator declared it in a spec file, after validation and with every
+/// default filled in. Two specs that mean the same thing are equal, whatever their YAML looked like.
+public struct ClusterSpec: Sendable, Hashable, Codable {
+    /// Cluster name: a DNS label, unique across all spec files.
+    public var name: String
+    /// Which infrastructure provider manages the cluster.
+    public var provider: ProviderKind
+    /// Provider region; `nil` where the provider needs none.
+    public var region: String?
+    /// Machine image (stemcell) identifier; a change recreates VMs.
+    public var image: String
+    /// Kubernetes settings; a version change restarts jobs.
+    public var kubernetes: KubernetesSpec
+    /// Cluster-wide rollout policy (groups may override it).
+    public var update: UpdatePolicy
+    /// Resurrection and meltdown policy.
+    public var healing: HealingPolicy
+    /// What removing the spec file does.
+    public var deletion: DeletionPolicy
+    /// Instance groups, in update order.
+    public var groups: [GroupSpec]
+
+    public init(
+        name: String, provider: ProviderKind, region: String?, image: String,
+        kubernetes: KubernetesSpec, update: UpdatePolicy, healing: HealingPolicy,
+        deletion: DeletionPolicy, groups: [GroupSpec]
+    ) {
+        self.name = name
+        self.provider = provider
+        self.region = region
+        self.image = image
+        self.kubernetes = kubernetes
+        self.update = update
+        self.healing = healing
+        self.deletion = deletion
+        self.groups = groups
+    }
+
+    /// Total number of instances the cluster asks for.
+    public var desiredInstances: Int { groups.reduce(0) { $0 + $1.instances } }
+}
+
+/// The infrastructure providers Bosun knows.
+public enum ProviderKind: String, Sendable, Hashable, Codable, CaseIterable {
+    case sim
+    case aws
+}
+
+/// Kubernetes-level settings of a cluster.
+public struct KubernetesSpec: Sendable, Hashable, Codable {
+    /// Kubernetes version, `MAJOR.MINOR.PATCH` with an optional suffix.
+    public var version: String
+
+    public init(version: String) { self.version = version }
+}
+
+/// What happens to a cluster when its spec file disappears.
+public enum DeletionPolicy: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Mark the cluster orphaned and touch nothing (the default).
+    case protect
+    /// Tear the cluster down in order.
+    case delete
+}

@@ -1,0 +1,73 @@
+import BosunMigrations
+import Foundation
+import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Opens (creating if needed) the state database: mode 0600, WAL, foreign keys, a busy
+/// timeout, and the embedded migrations applied. A database from a newer Bosun, a foreign
+/// SQLite file or a non-database file is refused before anything is written to it.
+enum StateDatabase {
+    static func migrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for (identifier, sql) in EmbeddedMigrations.all {
+            migrator.registerMigration(identifier) { db in try db.execute(sql: sql) }
+        }
+        return migrator
+    }
+
+    static func open(path: String) throws -> DatabasePool {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
+            throw StoreError.missingDirectory(directory)
+        }
+        let migrator = migrator()
+        if FileManager.default.fileExists(atPath: path) {
+            try inspect(path: path, migrator: migrator)
+        } else {
+            // Created empty with 0600 before SQLite sees it; SQLite gives -wal and -shm the same mode.
+            let fd = Glibc.open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+            if fd >= 0 { close(fd) }
+        }
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.foreignKeysEnabled = true
+        config.label = "bosun"
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw StoreError.writeFailed(error.message ?? "\(error)")
+        }
+        return pool
+    }
+
+    /// Checks an existing file read-only: a SQLite database, Bosun's, and not from the future.
+    private static func inspect(path: String, migrator: DatabaseMigrator) throws {
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(10)
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            try queue.read { db in
+                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+                if tables.isEmpty { return }
+                guard tables.contains("grdb_migrations") else { throw StoreError.foreignDatabase(path: path) }
+                let known = Set(EmbeddedMigrations.all.map(\.identifier))
+                let applied = try migrator.appliedIdentifiers(db)
+                let unknown = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+                    .filter { !known.contains($0) }
+                if !unknown.isEmpty || applied.count > known.count {
+                    throw StoreError.newerSchema(path: path, unknown: unknown.sorted())
+                }
+            }
+            try queue.close()
+        } catch let error as DatabaseError {
+            throw StoreError.notADatabase(path: path, detail: error.message ?? "\(error.resultCode)")
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import GRDB
+
+/// One row of the `cluster_status` view.
+public struct ClusterStatus: Codable, Sendable, Hashable, FetchableRecord {
+    public var cluster: String
+    public var provider: String
+    public var lifecycle: String
+    public var phase: String
+    public var generation: Int
+    public var observedGeneration: Int
+    public var desired: Int
+    public var running: Int
+    public var healthy: Int
+    public var lastPassAt: String?
+    public var lastError: String?
+    public var sourcePath: String
+    public var acceptedAt: String
+    public var updatedAt: String
+
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+}
+
+/// One row of the `instance_status` view.
+public struct InstanceStatus: Codable, Sendable, Hashable, FetchableRecord {
+    public var instance: String
+    public var cluster: String
+    public var group: String
+    public var index: Int
+    public var az: String
+    public var vmId: String?
+    public var diskId: String?
+    public var state: String
+    public var health: String
+    public var inLb: Bool
+    public var updatedAt: String
+
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+}
+
+/// One row of the `spec_errors` view: a rejected file and its first problem.
+public struct SpecErrorRow: Codable, Sendable, Hashable, FetchableRecord {
+    public var path: String
+    public var cluster: String?
+    public var line: Int
+    public var column: Int
+    public var field: String
+    public var message: String
+    public var errorCount: Int
+    public var at: String
+
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+
+    /// `file:line:column: field: message`, as `bosun validate` prints it.
+    public var formatted: String { "\(path):\(line):\(column): \(field): \(message)" }
+}
+
+/// One row of the `events` table.
+public struct EventRow: Codable, Sendable, Hashable, FetchableRecord {
+    public var id: Int64
+    public var at: String
+    public var cluster: String?
+    public var instance: String?
+    public var kind: String
+    public var message: String
+}

@@ -1,0 +1,84 @@
+import BosunModel
+import BosunSpec
+import Foundation
+import GRDB
+
+extension Store {
+    /// Records the decisions of one ingestion pass in a single transaction and returns what
+    /// changed. A rejected file whose errors are the same as last time records nothing new.
+    public func record(_ decisions: [IngestDecision]) throws -> IngestReport {
+        try write { db in
+            var report = IngestReport()
+            let at = now()
+            for decision in decisions {
+                switch decision {
+                case .accept(let spec, let canonical, let path, let generation, let why):
+                    try db.execute(
+                        sql: """
+                            INSERT INTO clusters (name, provider, spec_json, spec_hash, generation, source_path,
+                                                  deletion, lifecycle, phase, accepted_at, updated_at)
+                            VALUES (:name, :provider, :json, :hash, :generation, :path, :deletion, 'active', 'pending', :at, :at)
+                            ON CONFLICT(name) DO UPDATE SET
+                                provider = excluded.provider, spec_json = excluded.spec_json,
+                                spec_hash = excluded.spec_hash, generation = excluded.generation,
+                                source_path = excluded.source_path, deletion = excluded.deletion,
+                                lifecycle = 'active',
+                                phase = CASE WHEN clusters.spec_hash = excluded.spec_hash
+                                             AND clusters.lifecycle = 'active' THEN clusters.phase ELSE 'pending' END,
+                                accepted_at = excluded.accepted_at, updated_at = excluded.updated_at
+                            """,
+                        arguments: [
+                            "name": spec.name, "provider": spec.provider.rawValue, "json": canonical.json,
+                            "hash": canonical.hash, "generation": generation, "path": path,
+                            "deletion": spec.deletion.rawValue, "at": at,
+                        ])
+                    try db.execute(sql: "DELETE FROM spec_file_errors WHERE path = ?", arguments: [path])
+                    try insertEvent(
+                        db, cluster: spec.name, instance: nil, kind: "spec-accepted",
+                        message: "generation \(generation) accepted from \(path) (\(why))")
+                    report.accepted.append((spec.name, generation))
+                case .unchanged(let path):
+                    let cleared = try Self.issues(db, path: path)
+                    if !cleared.isEmpty {
+                        try db.execute(sql: "DELETE FROM spec_file_errors WHERE path = ?", arguments: [path])
+                        let cluster = try String.fetchOne(
+                            db, sql: "SELECT name FROM clusters WHERE source_path = ? AND lifecycle = 'active'", arguments: [path])
+                        try insertEvent(
+                            db, cluster: cluster, instance: nil, kind: "spec-accepted",
+                            message: "\(path) is valid again and matches the spec in effect (no change)")
+                    }
+                case .reject(let path, let cluster, let issues):
+                    let old = try Self.issues(db, path: path)
+                    if old == issues { continue }
+                    try db.execute(sql: "DELETE FROM spec_file_errors WHERE path = ?", arguments: [path])
+                    for (seq, issue) in issues.enumerated() {
+                        try db.execute(
+                            sql: """
+                                INSERT INTO spec_file_errors (path, seq, cluster, line, column, field, message, at)
+                                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                                """,
+                            arguments: [path, seq, cluster, issue.line, issue.column, issue.path, issue.message, at])
+                    }
+                    let more = issues.count > 1 ? " (and \(issues.count - 1) more)" : ""
+                    let kept = cluster.map { "; the last accepted spec of \($0) stays in effect" } ?? ""
+                    try insertEvent(
+                        db, cluster: cluster, instance: nil, kind: "spec-rejected",
+                        message: "\(issues.first?.description ?? path)\(more)\(kept)")
+                    report.rejected.append(path)
+                case .release(let cluster, let path, let to):
+                    try db.execute(
+                        sql: "UPDATE clusters SET lifecycle = ?, phase = 'pending', updated_at = ? WHERE name = ?",
+                        arguments: [to.rawValue, at, cluster])
+                    let message = to == .orphaned
+                        ? "\(path) no longer declares this cluster; deletion is 'protect', so it is orphaned and nothing is touched"
+                        : "\(path) no longer declares this cluster; deletion is 'delete', so it will be torn down"
+                    try insertEvent(db, cluster: cluster, instance: nil, kind: "cluster-\(to.rawValue)", message: message)
+                    report.released.append((cluster, to.rawValue))
+                case .forget(let path):
+                    try db.execute(sql: "DELETE FROM spec_file_errors WHERE path = ?", arguments: [path])
+                }
+            }
+            return report
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import BosunModel
+import BosunSpec
+import Foundation
+import GRDB
+
+/// The state database: the only place Bosun talks SQL. Safe to share between tasks; readers
+/// never block the writer (WAL) and each write is one transaction.
+public final class Store: Sendable {
+    /// Path of the database file.
+    public let path: String
+    let pool: DatabasePool
+    let now: @Sendable () -> Date
+
+    /// Opens or creates the database at `path` and brings its schema up to date.
+    ///
+    /// Throws `StoreError` when the directory is missing, the file is not a (Bosun) SQLite
+    /// database, or it was written by a newer Bosun; in each case the file is left untouched.
+    public init(path: String, now: @escaping @Sendable () -> Date = { Date() }) throws {
+        self.path = path
+        self.pool = try StateDatabase.open(path: path)
+        self.now = now
+    }
+
+    /// Identifiers of the migrations this database has run, in order.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { db in try StateDatabase.migrator().completedMigrations(db) }
+    }
+
+    /// Checkpoints the WAL and closes, leaving no `-wal`/`-shm` files; further calls fail.
+    public func close() throws {
+        _ = try? pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try pool.close()
+        // The pool closes its writer before its read-only readers, so no connection of it can
+        // remove the WAL; one last read-write connection, closed alone, does.
+        let last = try DatabaseQueue(path: path)
+        try last.close()
+    }
+
+    // MARK: - Reads
+
+    /// Ingestion's view of every known cluster, by name.
+    public func clusterIndex() throws -> [String: ClusterIndexEntry] {
+        try pool.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT name, source_path, spec_hash, generation, lifecycle, deletion FROM clusters")
+            var out: [String: ClusterIndexEntry] = [:]
+            for row in rows {
+                let name: String = row["name"]
+                out[name] = ClusterIndexEntry(
+                    name: name, sourcePath: row["source_path"], hash: row["spec_hash"], generation: row["generation"],
+                    lifecycle: ClusterIndexEntry.Lifecycle(rawValue: row["lifecycle"]) ?? .active,
+                    deletion: DeletionPolicy(rawValue: row["deletion"]) ?? .protect)
+            }
+            return out
+        }
+    }
+
+    /// Paths that currently have recorded spec errors.
+    public func specErrorPaths() throws -> Set<String> {
+        try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT DISTINCT path FROM spec_file_errors")) }
+    }
+
+    /// The accepted spec of `cluster`, or nil if there is none.
+    public func desiredSpec(_ cluster: String) throws -> ClusterSpec? {
+        let json = try pool.read { db in
+            try String.fetchOne(db, sql: "SELECT spec_json FROM clusters WHERE name = ?", arguments: [cluster])
+        }
+        return try json.map(CanonicalSpec.decode)
+    }
+
+    /// Rows of `cluster_status`, by name; one cluster if `name` is given.
+    public func clusterStatuses(name: String? = nil) throws -> [ClusterStatus] {
+        try pool.read { db in
+            if let name {
+                return try ClusterStatus.fetchAll(db, sql: "SELECT * FROM cluster_status WHERE cluster = ?", arguments: [name])
+            }
+            return try ClusterStatus.fetchAll(db, sql: "SELECT * FROM cluster_status ORDER BY cluster")
+        }
+    }
+
+    /// Rows of `instance_status` for one cluster, by group and index.
+    public func instanceStatuses(cluster: String) throws -> [InstanceStatus] {
+        try pool.read { db in
+            try InstanceStatus.fetchAll(
+                db, sql: #"SELECT * FROM instance_status WHERE cluster = ? ORDER BY "group", "index""#, arguments: [cluster])
+        }
+    }
+
+    /// Rows of `spec_errors`, by path.
+    public func specErrors() throws -> [SpecErrorRow] {
+        try pool.read { db in try SpecErrorRow.fetchAll(db, sql: "SELECT * FROM spec_errors ORDER BY path") }
+    }
+
+    /// Every recorded problem of one rejected file, in order.
+    public func specIssues(path: String) throws -> [SpecIssue] {
+        try pool.read { db in try Self.issues(db, path: path) }
+    }
+
+    /// The newest `limit` events (of one cluster if given), oldest first.
+    public func events(cluster: String? = nil, limit: Int = 50, after: Int64 = 0) throws -> [EventRow] {
+        try pool.read { db in
+            let filter = cluster == nil ? "" : "AND cluster = :cluster"
+            return try EventRow.fetchAll(
+                db,
+                sql: "SELECT * FROM (SELECT * FROM events WHERE id > :after \(filter) ORDER BY id DESC LIMIT :limit) ORDER BY id",
+                arguments: ["after": after, "cluster": cluster, "limit": limit])
+        }
+    }
+
+    // MARK: - Writes
+
+    /// Appends one event.
+    public func recordEvent(cluster: String?, instance: String? = nil, kind: String, message: String) throws {
+        try write { db in try self.insertEvent(db, cluster: cluster, instance: instance, kind: kind, message: message) }
+    }
+
+    /// Runs `body` in one write transaction, mapping SQLite failures (constraint, disk full)
+    /// to `StoreError.writeFailed`: either all of it is kept or none.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.write(body)
+        } catch let error as DatabaseError {
+            throw StoreError.writeFailed(error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    func insertEvent(_ db: Database, cluster: String?, instance: String?, kind: String, message: String) throws {
+        try db.execute(
+            sql: "INSERT INTO events (at, cluster, instance, kind, message) VALUES (?, ?, ?, ?, ?)",
+            arguments: [now(), cluster, instance, kind, message])
+    }
+
+    static func issues(_ db: Database, path: String) throws -> [SpecIssue] {
+        try Row.fetchAll(
+            db, sql: "SELECT line, column, field, message FROM spec_file_errors WHERE path = ? ORDER BY seq",
+            arguments: [path]
+        ).map { SpecIssue(file: path, line: $0["line"], column: $0["column"], path: $0["field"], message: $0["message"]) }
+    }
+}

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// `bosun bench …`: benchmarks that print figures and ratios; never part of the tests.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks that print figures and ratios against a baseline measured in the same run.",
+        subcommands: [BenchIngestCommand.self])
+}

@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// `bosun`: declarative reconciliation of Kubernetes cluster infrastructure.
+@main
+struct Bosun: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bosun",
+        abstract: "Declarative reconciliation of Kubernetes cluster infrastructure.",
+        discussion: """
+            Operators write one YAML spec file per cluster into a watched directory; Bosun validates
+            it, keeps the desired state in SQLite and reconciles the infrastructure towards it.
+            """,
+        version: "0.1.0",
+        subcommands: [
+            RunCommand.self, ValidateCommand.self, StatusCommand.self, EventsCommand.self, SimCommand.self,
+            BenchCommand.self,
+        ]
+    )
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import BosunStore
+import Foundation
+
+/// `bosun status [CLUSTER]`: clusters, or one cluster's instances, from the state database.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show clusters (or one cluster's instances): desired vs running/healthy, phase, last pass, last error.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Print one JSON document.")
+    var json = false
+
+    @Argument(help: "Show only this cluster, with its instances.")
+    var cluster: String?
+
+    struct Overview: Encodable {
+        var clusters: [ClusterStatus]
+        var specErrors: [SpecErrorRow]
+    }
+
+    struct Detail: Encodable {
+        var cluster: ClusterStatus
+        var instances: [InstanceStatus]
+        var specErrors: [SpecErrorRow]
+    }
+
+    func run() throws {
+        let store = try global.openStore()
+        do {
+            let errors = try store.specErrors()
+            if let cluster {
+                guard let status = try store.clusterStatuses(name: cluster).first else {
+                    Output.error("no cluster named '\(cluster)' (see `bosun status` for the list)")
+                    throw ExitCode.failure
+                }
+                let own = errors.filter { $0.cluster == cluster || $0.path == status.sourcePath }
+                let detail = Detail(cluster: status, instances: try store.instanceStatuses(cluster: cluster), specErrors: own)
+                if json { try Output.json(detail) } else { printDetail(detail) }
+            } else {
+                let overview = Overview(clusters: try store.clusterStatuses(), specErrors: errors)
+                if json { try Output.json(overview) } else { printOverview(overview) }
+            }
+        } catch let error as StoreError {
+            Output.error("\(error)")
+            throw ExitCode.failure
+        }
+    }
+
+    private func printOverview(_ overview: Overview) {
+        if overview.clusters.isEmpty {
+            print("no clusters (spec files go in \(global.specsDirectory); `bosun run` ingests them)")
+        } else {
+            Output.table(
+                ["CLUSTER", "PROVIDER", "LIFECYCLE", "PHASE", "GEN", "DESIRED", "RUNNING", "HEALTHY", "LAST PASS", "LAST ERROR"],
+                overview.clusters.map {
+                    [$0.cluster, $0.provider, $0.lifecycle, $0.phase, "\($0.generation)", "\($0.desired)", "\($0.running)",
+                     "\($0.healthy)", $0.lastPassAt ?? "-", $0.lastError ?? "-"]
+                },
+                paint: { column, cell in (column == 2 || column == 3) ? Output.color(of: cell) : nil })
+        }
+        printErrors(overview.specErrors)
+    }
+
+    private func printDetail(_ detail: Detail) {
+        let c = detail.cluster
+        let rows: [(String, String)] = [
+            ("cluster", c.cluster), ("provider", c.provider), ("lifecycle", Output.state(c.lifecycle)),
+            ("phase", Output.state(c.phase)), ("generation", "\(c.generation) (converged: \(c.observedGeneration))"),
+            ("instances", "\(c.desired) desired, \(c.running) running, \(c.healthy) healthy"),
+            ("source", c.sourcePath), ("accepted", c.acceptedAt), ("last pass", c.lastPassAt ?? "-"),
+            ("last error", c.lastError ?? "-"),
+        ]
+        for (key, value) in rows { print("\(key.padding(toLength: 11, withPad: " ", startingAt: 0)) \(value)") }
+        if !detail.instances.isEmpty {
+            print("")
+            Output.table(
+                ["INSTANCE", "GROUP", "INDEX", "AZ", "VM", "DISK", "STATE", "HEALTH", "IN LB"],
+                detail.instances.map {
+                    [$0.instance, $0.group, "\($0.index)", $0.az, $0.vmId ?? "-", $0.diskId ?? "-", $0.state, $0.health,
+                     $0.inLb ? "yes" : "no"]
+                },
+                paint: { column, cell in (column == 6 || column == 7) ? Output.color(of: cell) : nil })
+        }
+        printErrors(detail.specErrors)
+    }
+
+    private func printErrors(_ errors: [SpecErrorRow]) {
+        guard !errors.isEmpty else { return }
+        print("")
+        let noun = errors.count == 1 ? "spec file is" : "spec files are"
+        print(Output.paint("\(errors.count) \(noun) rejected (the last accepted version stays in effect):", .red))
+        for e in errors {
+            let more = e.errorCount > 1 ? " (+\(e.errorCount - 1) more)" : ""
+            print("  \(e.formatted)\(more)")
+        }
+    }
+}

@@ -1,0 +1,11 @@
+/// The SQL migrations of the state database, embedded in the binary so an installed `bosun`
+/// needs no checkout. Forward-only: a released migration is never edited, only followed.
+public enum EmbeddedMigrations {
+    /// `(identifier, sql)` in the order they run. The identifier is the file name without
+    /// `.sql`; a test checks this list equals the `.sql` files of the `migrations/` folder.
+    public static let all: [(identifier: String, sql: String)] = [
+        ("v0001_init", text(PackageResources.v0001_init_sql)),
+    ]
+
+    private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+}
