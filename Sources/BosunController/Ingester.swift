@@ -11,6 +11,8 @@ public actor Ingester {
     private var directoryProblem: String?
     private let decider = IngestDecider()
     private let logger: Logger
+    /// Passes completed (recorded or failed); tests and benchmarks wait on it.
+    public private(set) var passCount = 0
 
     public init(store: Store, directory: String, logger: Logger = Logger(label: "bosun.ingest")) {
         self.store = store
@@ -22,6 +24,7 @@ public actor Ingester {
     /// re-reads every file, so nothing is lost.
     @discardableResult
     public func pass() throws -> IngestReport {
+        defer { passCount += 1 }
         let scan = scanner.scan()
         if scan.directoryError != directoryProblem {
             directoryProblem = scan.directoryError
@@ -37,6 +40,12 @@ public actor Ingester {
                 scan: scan, recheck: duplicates, clusters: try store.clusterIndex(), errorPaths: try store.specErrorPaths())
             let report = try store.record(decisions)
             duplicates = dups
+            if passCount == 0 {
+                logger.info("initial ingestion pass", metadata: [
+                    "files": "\(scan.files.count)", "accepted": "\(report.accepted.count)",
+                    "rejected": "\(report.rejected.count)", "released": "\(report.released.count)",
+                ])
+            }
             log(report)
             return report
         } catch {

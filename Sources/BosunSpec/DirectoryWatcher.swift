@@ -41,13 +41,15 @@ public struct DirectoryWatcher: Sendable {
             _ = fcntl(fd, F_SETFL, O_NONBLOCK)
         }
         let (wakeRead, wakeWrite) = (pipeFDs[0], pipeFDs[1])
+        // Added here, not on the thread, so that every change after this call returns is seen.
+        let watching = inotify_add_watch(inotify, directory, WatchLoop.mask) >= 0
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         continuation.onTermination = { _ in
             var byte: UInt8 = 1
             _ = write(wakeWrite, &byte, 1)
         }
         let loop = WatchLoop(
-            directory: directory, inotify: inotify, wakeRead: wakeRead, wakeWrite: wakeWrite,
+            directory: directory, inotify: inotify, initiallyWatching: watching, wakeRead: wakeRead, wakeWrite: wakeWrite,
             quietMs: Self.millis(quiet), maxDelayMs: Self.millis(maxDelay), continuation: continuation)
         let thread = Thread { loop.run() }
         thread.name = "bosun-watch"
@@ -76,6 +78,7 @@ public enum WatcherError: Error, CustomStringConvertible {
 private struct WatchLoop: Sendable {
     let directory: String
     let inotify: Int32
+    let initiallyWatching: Bool
     let wakeRead: Int32
     let wakeWrite: Int32
     let quietMs: Int64
@@ -91,7 +94,7 @@ private struct WatchLoop: Sendable {
             close(wakeRead)
             close(wakeWrite)
         }
-        var watching = inotify_add_watch(inotify, directory, Self.mask) >= 0
+        var watching = initiallyWatching
         var firstAt: Int64? = nil
         var lastAt: Int64 = 0
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)

@@ -67,7 +67,9 @@ public struct SpecDecoder: Sendable {
         case .reader(let problem, _, _, _):
             return (1, 1, "invalid YAML: \(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return (context.mark.line, context.mark.column, "duplicate keys: \(duplicates.joined(separator: ", "))")
+            let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            let noun = duplicates.count == 1 ? "key" : "keys"
+            return (context.mark.line, context.mark.column, "duplicate \(noun) \(names) in one mapping (each key may appear once)")
         default:
             return (1, 1, "invalid YAML: \(error)")
         }

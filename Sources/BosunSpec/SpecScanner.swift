@@ -22,6 +22,12 @@ public struct SpecScan: Sendable {
     /// Whether the directory itself could be listed; when it cannot (removed, unreadable) the
     /// scan says so and callers must not treat its files as deleted.
     public var directoryError: String?
+
+    public init(files: [String: SpecOutcome], changed: Set<String>, directoryError: String?) {
+        self.files = files
+        self.changed = changed
+        self.directoryError = directoryError
+    }
 }
 
 /// Lists a spec directory and re-reads only the files whose `stat` changed since the last

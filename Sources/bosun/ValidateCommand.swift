@@ -17,10 +17,6 @@ struct ValidateCommand: ParsableCommand {
     @Argument(help: "Spec files to check.")
     var files: [String]
 
-    func validate() throws {
-        if files.isEmpty { throw ValidationError("name at least one spec file") }
-    }
-
     struct FileResult: Encodable {
         var file: String
         var valid: Bool
