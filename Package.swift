@@ -24,6 +24,7 @@ let package = Package(
             path: "migrations",
             resources: [
                 .embedInCode("v0001_init.sql"),
+                .embedInCode("v0002_reconcile.sql"),
             ]
         ),
         // YAML decoding, validation, canonical hashing, directory listing and watching.
@@ -39,7 +40,7 @@ let package = Package(
         .target(
             name: "BosunStore",
             dependencies: [
-                "BosunModel", "BosunSpec", "BosunMigrations",
+                "BosunModel", "BosunSpec", "BosunMigrations", "BosunPlanner", "BosunProvider",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -58,11 +59,19 @@ let package = Package(
             name: "BosunProviderConformance",
             dependencies: ["BosunProvider"]
         ),
+        // Pure planning: (desired, observed, recorded) -> Plan. No I/O, clock or randomness.
+        .target(
+            name: "BosunPlanner",
+            dependencies: [
+                "BosunModel", "BosunProvider",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // Long-running pieces: ingestion service, watcher loop.
         .target(
             name: "BosunController",
             dependencies: [
-                "BosunModel", "BosunSpec", "BosunStore",
+                "BosunModel", "BosunSpec", "BosunStore", "BosunPlanner", "BosunProvider",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -70,16 +79,18 @@ let package = Package(
         .executableTarget(
             name: "bosun",
             dependencies: [
-                "BosunModel", "BosunSpec", "BosunStore", "BosunController", "BosunProvider", "BosunSim",
+                "BosunModel", "BosunSpec", "BosunStore", "BosunController", "BosunProvider", "BosunSim", "BosunPlanner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "BosunSpecTests", dependencies: ["BosunSpec", "BosunModel"], resources: []),
         .testTarget(name: "BosunStoreTests", dependencies: ["BosunStore", "BosunSpec", "BosunModel", "BosunMigrations"]),
         .testTarget(name: "BosunControllerTests", dependencies: ["BosunController", "BosunStore", "BosunSpec"]),
         .testTarget(name: "BosunCLITests", dependencies: ["BosunStore"]),
+        .testTarget(name: "BosunPlannerTests", dependencies: ["BosunPlanner", "BosunModel", "BosunProvider"]),
         .testTarget(name: "BosunSimTests", dependencies: ["BosunSim", "BosunProvider", "BosunProviderConformance"]),
     ],
     swiftLanguageModes: [.v6]

@@ -5,6 +5,7 @@ public enum EmbeddedMigrations {
     /// `.sql`; a test checks this list equals the `.sql` files of the `migrations/` folder.
     public static let all: [(identifier: String, sql: String)] = [
         ("v0001_init", text(PackageResources.v0001_init_sql)),
+        ("v0002_reconcile", text(PackageResources.v0002_reconcile_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }

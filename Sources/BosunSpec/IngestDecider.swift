@@ -8,14 +8,20 @@ public struct ClusterIndexEntry: Sendable, Hashable {
     public var generation: Int
     public var lifecycle: Lifecycle
     public var deletion: DeletionPolicy
+    /// An operator ran `bosun delete`: re-reading the unchanged file must not undo it.
+    public var operatorDeleted: Bool
 
-    public init(name: String, sourcePath: String, hash: String, generation: Int, lifecycle: Lifecycle, deletion: DeletionPolicy) {
+    public init(
+        name: String, sourcePath: String, hash: String, generation: Int, lifecycle: Lifecycle, deletion: DeletionPolicy,
+        operatorDeleted: Bool = false
+    ) {
         self.name = name
         self.sourcePath = sourcePath
         self.hash = hash
         self.generation = generation
         self.lifecycle = lifecycle
         self.deletion = deletion
+        self.operatorDeleted = operatorDeleted
     }
 
     /// A cluster's life: declared by a file, left without one, being torn down, or gone.
@@ -94,7 +100,10 @@ public struct IngestDecider: Sendable {
                     continue
                 }
                 let why: AcceptReason
-                if existing.sourcePath != path {
+                if existing.operatorDeleted, existing.hash == canonical.hash, existing.lifecycle != .active {
+                    decisions.append(.unchanged(path: path))
+                    continue
+                } else if existing.sourcePath != path {
                     why = .moved(from: existing.sourcePath)
                 } else if existing.lifecycle != .active {
                     why = .restored

@@ -22,7 +22,7 @@ extension Store {
                                 provider = excluded.provider, spec_json = excluded.spec_json,
                                 spec_hash = excluded.spec_hash, generation = excluded.generation,
                                 source_path = excluded.source_path, deletion = excluded.deletion,
-                                lifecycle = 'active',
+                                lifecycle = 'active', deletion_requested_by = NULL,
                                 phase = CASE WHEN clusters.spec_hash = excluded.spec_hash
                                              AND clusters.lifecycle = 'active' THEN clusters.phase ELSE 'pending' END,
                                 accepted_at = excluded.accepted_at, updated_at = excluded.updated_at
@@ -67,8 +67,12 @@ extension Store {
                     report.rejected.append(path)
                 case .release(let cluster, let path, let to):
                     try db.execute(
-                        sql: "UPDATE clusters SET lifecycle = ?, phase = 'pending', updated_at = ? WHERE name = ?",
-                        arguments: [to.rawValue, at, cluster])
+                        sql: """
+                            UPDATE clusters SET lifecycle = ?, phase = 'pending', updated_at = ?,
+                                deletion_requested_by = CASE WHEN ? = 'deleting' THEN 'spec-removed' ELSE NULL END
+                            WHERE name = ?
+                            """,
+                        arguments: [to.rawValue, at, to.rawValue, cluster])
                     let message = to == .orphaned
                         ? "\(path) no longer declares this cluster; deletion is 'protect', so it is orphaned and nothing is touched"
                         : "\(path) no longer declares this cluster; deletion is 'delete', so it will be torn down"

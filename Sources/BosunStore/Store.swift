@@ -41,14 +41,15 @@ public final class Store: Sendable {
     /// Ingestion's view of every known cluster, by name.
     public func clusterIndex() throws -> [String: ClusterIndexEntry] {
         try pool.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT name, source_path, spec_hash, generation, lifecycle, deletion FROM clusters")
+            let rows = try Row.fetchAll(db, sql: "SELECT name, source_path, spec_hash, generation, lifecycle, deletion, deletion_requested_by FROM clusters")
             var out: [String: ClusterIndexEntry] = [:]
             for row in rows {
                 let name: String = row["name"]
                 out[name] = ClusterIndexEntry(
                     name: name, sourcePath: row["source_path"], hash: row["spec_hash"], generation: row["generation"],
                     lifecycle: ClusterIndexEntry.Lifecycle(rawValue: row["lifecycle"]) ?? .active,
-                    deletion: DeletionPolicy(rawValue: row["deletion"]) ?? .protect)
+                    deletion: DeletionPolicy(rawValue: row["deletion"]) ?? .protect,
+                    operatorDeleted: (row["deletion_requested_by"] as String?) == "operator")
             }
             return out
         }

@@ -12,7 +12,8 @@ struct Bosun: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            RunCommand.self, ValidateCommand.self, StatusCommand.self, EventsCommand.self, SimCommand.self,
+            RunCommand.self, ApplyCommand.self, PlanCommand.self, ValidateCommand.self, StatusCommand.self,
+            EventsCommand.self, DeleteCommand.self, DisksCommand.self, SimCommand.self,
             BenchCommand.self,
         ]
     )

@@ -5,37 +5,48 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// `bosun run`: the controller. Watches the spec directory and keeps the state database in step
-/// until SIGINT or SIGTERM, then stops gracefully.
+/// `bosun run`: the controller. Watches the spec directory, reconciles every cluster on spec
+/// changes and on a schedule, until SIGINT or SIGTERM; then it stops starting actions, lets
+/// in-flight ones finish and parks the rest.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the controller: watch specs and keep the desired state; stops on SIGINT/SIGTERM.")
+        abstract: "Run the controller: watch specs, reconcile on changes and on a schedule; stops on SIGINT/SIGTERM.")
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var execution: ExecutionOptions
+
+    @Option(help: ArgumentHelp("Scheduled pass per cluster (±10 % jitter).", valueName: "duration"))
+    var interval: DurationOption = DurationOption(.seconds(30))
 
     @Option(help: ArgumentHelp("Full re-list of the spec directory, as a safety net for missed events.", valueName: "duration"))
     var relist: DurationOption = DurationOption(.seconds(20))
 
+    @Option(help: ArgumentHelp("Sim state file (env BOSUN_SIM_STATE).", valueName: "path"))
+    var simState: String?
+
     func run() async throws {
         global.bootstrapLogging()
         let logger = Logger(label: "bosun")
-        let store = try global.openStore()
+        let factory = try ControllerFactory(global: global, execution: execution, simState: simState, role: "run")
+        defer { factory.close() }
         let directory = global.specsDirectory
-        let ingester = Ingester(store: store, directory: directory, logger: Logger(label: "bosun.ingest"))
-        let ingest = IngestService(ingester: ingester, directory: directory, relistInterval: relist.duration)
+        let controller = ControllerService(reconciler: factory.reconciler, interval: interval.duration, logger: Logger(label: "bosun.controller"))
+        let ingester = Ingester(store: factory.store, directory: directory, logger: Logger(label: "bosun.ingest"))
+        let ingest = IngestService(ingester: ingester, directory: directory, relistInterval: relist.duration) { report in
+            await controller.enqueue(report.accepted.map(\.name) + report.released.map(\.name))
+        }
+        // Ingest first, so the controller starts from the current specs.
+        do { try await ingester.pass() } catch { logger.error("initial ingestion failed", metadata: ["error": "\(error)"]) }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: ingest)],
+                services: [.init(service: ingest), .init(service: controller)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-        logger.info("bosun run started", metadata: ["db": "\(store.path)", "specs": "\(directory)"])
+        logger.info("bosun run started", metadata: [
+            "db": "\(factory.store.path)", "specs": "\(directory)", "workers": "\(execution.workers)",
+        ])
         try await group.run()
-        do {
-            try store.close()
-        } catch {
-            logger.warning("state database not closed cleanly; the next start recovers it", metadata: ["error": "\(error)"])
-        }
         logger.info("bosun run stopped")
     }
 }

@@ -1,0 +1,117 @@
+import BosunPlanner
+import BosunProvider
+import BosunStore
+import Foundation
+
+/// Why an action could not run that is not the provider's doing.
+public struct ActionError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var retryable: Bool
+    public var description: String { message }
+}
+
+/// Performs one planned step against the provider and agent, resolving "the instance's VM /
+/// disk" from the records at the time it runs. Returns what to record on success.
+struct ActionRunner: Sendable {
+    let cluster: String
+    let provider: any InfrastructureProvider
+    let agent: any NodeAgent
+    let store: Store
+    let policy: ExecutionPolicy
+
+    func perform(_ action: PlannedAction, key: String) async throws -> ActionEffect {
+        let instance = action.instance ?? ""
+        switch action.kind {
+        case .createVM(let az, let vmType, let image):
+            let request = VMRequest(
+                cluster: cluster, group: action.group ?? "", index: action.index ?? 0, instanceID: instance, az: az,
+                vmType: vmType, image: image, idempotencyKey: key)
+            let vm = try await waitRunning(try await provider.createVM(request))
+            return .vmCreated(instance: instance, cluster: cluster, group: request.group, index: request.index, az: az, vm: vm)
+        case .deleteVM(let id):
+            try await provider.deleteVM(id: id)
+            return .vmDeleted(vmID: id)
+        case .startVM(let id):
+            try await provider.startVM(id: id)
+            _ = try await waitRunning(id: id)
+            return .none
+        case .createDisk(let az, let size, let type):
+            let disk = try await provider.createDisk(DiskRequest(
+                cluster: cluster, instanceID: instance, az: az, sizeMiB: size, type: type, idempotencyKey: key))
+            return .diskCreated(disk)
+        case .attachDisk(let id):
+            let (vm, current) = try store.instanceResources(instance)
+            guard let vm else { throw ActionError(message: "\(instance) has no VM to attach a disk to", retryable: false) }
+            guard let disk = id ?? current else { throw ActionError(message: "\(instance) has no disk to attach", retryable: false) }
+            try await provider.attachDisk(id: disk, to: vm)
+            return .diskAttached(diskID: disk, instance: instance)
+        case .detachDisk(let id):
+            do {
+                try await provider.detachDisk(id: id)
+            } catch let error as ProviderError where error.code == ProviderError.incorrectState {
+                // Already detached: the goal holds (a retry after a lost reply lands here).
+            }
+            return .diskDetached(diskID: id)
+        case .resizeDisk(let id, let size):
+            try await provider.resizeDisk(id: id, sizeMiB: size)
+            return .diskResized(diskID: id, sizeMiB: size)
+        case .orphanDisk(let id):
+            let disk = try await provider.listDisks(cluster: cluster).first { $0.id == id }
+            return .diskOrphaned(diskID: id, cluster: cluster, sizeMiB: disk?.sizeMiB ?? 1, type: disk?.type)
+        case .startJobs(let jobs, let hash):
+            try await agent.startJobs(vmID: try currentVM(instance), jobs: jobs)
+            return .jobsApplied(instance: instance, hash: hash)
+        case .restartJobs(let jobs, let hash):
+            try await agent.restartJobs(vmID: try currentVM(instance), jobs: jobs)
+            return .jobsApplied(instance: instance, hash: hash)
+        case .stopJobs(let id):
+            try await agent.stopJobs(vmID: try id ?? currentVM(instance))
+            return id == nil ? .jobsStopped(instance: instance) : .none
+        case .waitHealthy(let jobs):
+            try await waitHealthy(vmID: try currentVM(instance), jobs: jobs)
+            return .healthy(instance: instance)
+        case .register(let lb):
+            let vm = try currentVM(instance)
+            try await provider.register(lb: lb, vmID: vm)
+            return .registered(lb: lb, instance: instance, vmID: vm)
+        case .deregister(let lb, let vm):
+            try await provider.deregister(lb: lb, vmID: vm)
+            return .deregistered(lb: lb, vmID: vm)
+        case .releaseInstance:
+            return .instanceReleased(instance: instance)
+        }
+    }
+
+    private func currentVM(_ instance: String) throws -> String {
+        guard let vm = try store.instanceResources(instance).vm else {
+            throw ActionError(message: "\(instance) has no VM (the plan is stale; the next pass re-plans)", retryable: false)
+        }
+        return vm
+    }
+
+    private func waitRunning(_ vm: VM) async throws -> VM {
+        vm.state == .running ? vm : try await waitRunning(id: vm.id)
+    }
+
+    private func waitRunning(id: String) async throws -> VM {
+        while true {
+            guard let vm = try await provider.listVMs(cluster: cluster).first(where: { $0.id == id }) else {
+                throw ProviderError.notFound("VM \(id)")
+            }
+            if vm.state == .running { return vm }
+            try await Task.sleep(for: policy.pollInterval)
+        }
+    }
+
+    private func waitHealthy(vmID: String, jobs: [String]) async throws {
+        while true {
+            let report = try await agent.health(cluster: cluster)[vmID]
+            let states = jobs.map { report?.jobs[$0] ?? .stopped }
+            if let failed = zip(jobs, states).first(where: { $0.1 == .failed }) {
+                throw ActionError(message: "job \(failed.0) failed on \(vmID)", retryable: false)
+            }
+            if states.allSatisfy({ $0 == .running }) { return }
+            try await Task.sleep(for: policy.pollInterval)
+        }
+    }
+}

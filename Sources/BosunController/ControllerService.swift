@@ -1,0 +1,72 @@
+import BosunStore
+import Logging
+import ServiceLifecycle
+
+/// The reconcile half of `bosun run`: one work queue keyed by cluster, fed by spec changes,
+/// scheduled passes (`interval` ± 10 % jitter, per cluster), retry timers after failures and an
+/// immediate re-check after a plan ran; `concurrency` clusters reconciled at once. On graceful
+/// shutdown it stops starting actions, lets in-flight ones finish and parks the rest.
+public final class ControllerService: Service, Sendable {
+    public let reconciler: Reconciler
+    public let queue = WorkQueue()
+    public let interval: Duration
+    public let concurrency: Int
+    private let logger: Logger
+
+    public init(reconciler: Reconciler, interval: Duration = .seconds(30), concurrency: Int = 32, logger: Logger) {
+        self.reconciler = reconciler
+        self.interval = interval
+        self.concurrency = concurrency
+        self.logger = logger
+    }
+
+    /// Queues every cluster a spec change touched (called by the ingest service).
+    public func enqueue(_ clusters: [String]) async {
+        for cluster in clusters { await queue.add(cluster) }
+    }
+
+    public func run() async throws {
+        for cluster in try reconciler.store.reconcilableClusters() { await queue.add(cluster) }
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<concurrency {
+                    group.addTask { await self.work() }
+                }
+            }
+        } onGracefulShutdown: {
+            self.reconciler.stop.stop()
+            Task { await self.queue.shutdown() }
+        }
+    }
+
+    private func work() async {
+        var failures: [String: Int] = [:]
+        while let cluster = await queue.next() {
+            let outcome = await reconciler.reconcile(cluster)
+            switch outcome {
+            case .converged:
+                failures[cluster] = nil
+                await queue.add(cluster, after: jittered(interval))
+            case .progressed:
+                failures[cluster] = nil
+                await queue.add(cluster)
+            case .failed(let message):
+                let n = (failures[cluster] ?? 0) + 1
+                failures[cluster] = n
+                let delay = reconciler.policy.retry.delay(afterAttempt: n + 1, unit: 0.5 + reconciler.random.unit() / 2)
+                logger.warning("pass failed; retrying", metadata: ["cluster": "\(cluster)", "in": "\(delay)", "error": "\(message)"])
+                await queue.add(cluster, after: delay)
+            case .busy(let holder, _):
+                logger.info("cluster held by another process", metadata: ["cluster": "\(cluster)", "holder": "\(holder)"])
+                await queue.add(cluster, after: reconciler.policy.leaseRenewal)
+            case .skipped, .parked:
+                break
+            }
+            await queue.done(cluster)
+        }
+    }
+
+    private func jittered(_ d: Duration) -> Duration {
+        .nanoseconds(Int64(d.seconds * (0.9 + 0.2 * reconciler.random.unit()) * 1e9))
+    }
+}

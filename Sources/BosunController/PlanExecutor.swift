@@ -1,0 +1,169 @@
+import BosunPlanner
+import BosunProvider
+import BosunStore
+import Foundation
+import Logging
+
+/// How one plan's execution ended.
+public struct ExecutionResult: Sendable {
+    public var succeeded = 0
+    public var failed: [(action: PlannedAction, error: String)] = []
+    public var cancelled = 0
+    public var parked = 0
+
+    public var complete: Bool { failed.isEmpty && cancelled == 0 && parked == 0 }
+}
+
+/// Runs one cluster's plan as a DAG on the shared worker pool: an action starts when every
+/// prerequisite has succeeded; a failure cancels everything that depends on it (so a failed
+/// canary stops its group and every later serial group) while unrelated and in-flight actions
+/// finish. Each attempt is journaled before it is made.
+struct PlanExecutor: Sendable {
+    let cluster: String
+    let runner: ActionRunner
+    let store: Store
+    let pool: WorkerPool
+    let bucket: TokenBucket
+    let policy: ExecutionPolicy
+    let random: RandomSource
+    let owner: String
+    let stop: StopSignal
+    let logger: Logger
+
+    enum Outcome: Sendable {
+        case succeeded
+        case failed(String)
+        case parked
+    }
+
+    func execute(_ plan: Plan, journalIDs: [Int64], planID: String) async -> ExecutionResult {
+        var result = ExecutionResult()
+        var state = [Outcome?](repeating: nil, count: plan.actions.count)
+        var started = [Bool](repeating: false, count: plan.actions.count)
+        var doomed = Set<Int>()
+        var dependents: [Int: [Int]] = [:]
+        for action in plan.actions { for dep in action.dependsOn { dependents[dep, default: []].append(action.id) } }
+
+        await withTaskGroup(of: (Int, Outcome).self) { group in
+            func launchReady() {
+                guard !stop.isStopped else { return }
+                for action in plan.actions where !started[action.id] && !doomed.contains(action.id) {
+                    guard action.dependsOn.allSatisfy({ if case .succeeded? = state[$0] { true } else { false } }) else { continue }
+                    started[action.id] = true
+                    let id = journalIDs[action.id]
+                    let key = "\(planID)/\(action.id)"
+                    group.addTask {
+                        // Unstructured on purpose: cancelling the pass must not abort a call
+                        // that is already talking to the provider.
+                        let outcome = await Task { await run(action, journalID: id, key: key) }.value
+                        return (action.id, outcome)
+                    }
+                }
+            }
+            launchReady()
+            for await (id, outcome) in group {
+                state[id] = outcome
+                switch outcome {
+                case .succeeded:
+                    result.succeeded += 1
+                case .parked:
+                    result.parked += 1
+                case .failed(let message):
+                    result.failed.append((plan.actions[id], message))
+                    var queue = dependents[id] ?? []
+                    while let next = queue.popLast() {
+                        if doomed.insert(next).inserted { queue += dependents[next] ?? [] }
+                    }
+                }
+                launchReady()
+            }
+        }
+        let neverStarted = plan.actions.filter { !started[$0.id] }.map { journalIDs[$0.id] }
+        let doomedIDs = neverStarted.filter { id in doomed.contains(journalIDs.firstIndex(of: id)!) }
+        let parkedIDs = neverStarted.filter { !doomedIDs.contains($0) }
+        result.cancelled = doomedIDs.count
+        result.parked += parkedIDs.count
+        do {
+            try store.settle(doomedIDs, state: "cancelled", note: "a prerequisite failed")
+            try store.settle(parkedIDs, state: "pending", note: "parked: the controller stopped before it ran")
+        } catch {
+            logger.error("could not settle the journal", metadata: ["cluster": "\(cluster)", "error": "\(error)"])
+        }
+        return result
+    }
+
+    private func run(_ action: PlannedAction, journalID: Int64, key: String) async -> Outcome {
+        await pool.acquire(cluster: cluster)
+        defer { Task { await pool.release() } }
+        while true {
+            if stop.isStopped {
+                try? store.settle([journalID], state: "pending", note: "parked: the controller stopped before it ran")
+                return .parked
+            }
+            let attempt: Int
+            do {
+                attempt = try store.markRunning(journalID, owner: owner)
+            } catch {
+                return .failed("journal: \(error)")
+            }
+            do {
+                try await bucket.acquire()
+                let effect = try await withTimeout(policy.timeout(for: action.kind.name)) {
+                    try await runner.perform(action, key: key)
+                }
+                await bucket.succeeded()
+                try store.markSucceeded(journalID, effect: effect)
+                return .succeeded
+            } catch {
+                let (retryable, message, hint) = Self.classify(error)
+                if let p = error as? ProviderError, p.code == ProviderError.throttled { await bucket.throttled() }
+                guard retryable, attempt < policy.retry.maxAttempts, !stop.isStopped else {
+                    if retryable && stop.isStopped {
+                        try? store.settle([journalID], state: "pending", note: "parked after: \(message)")
+                        return .parked
+                    }
+                    let final = attempt >= policy.retry.maxAttempts && retryable ? "\(message) (gave up after \(attempt) attempts)" : message
+                    try? store.markFailed(journalID, error: final)
+                    logger.warning("action failed", metadata: [
+                        "cluster": "\(cluster)", "instance": "\(action.instance ?? "-")", "kind": "\(action.kind.name)", "error": "\(final)",
+                    ])
+                    return .failed(final)
+                }
+                var delay = policy.retry.delay(afterAttempt: attempt, unit: random.unit())
+                if let hint, hint > delay { delay = hint }
+                try? store.noteRetry(journalID, error: message, after: delay)
+                try? await Task.sleep(for: delay)
+            }
+        }
+    }
+
+    /// (retryable, message, suggested delay) for any error an action can throw.
+    static func classify(_ error: any Error) -> (Bool, String, Duration?) {
+        switch error {
+        case let p as ProviderError: (p.isRetryable, p.description, p.retryAfter)
+        case let a as ActionError: (a.retryable, a.message, nil)
+        case let t as ActionTimeout: (true, t.description, nil)
+        case let s as StoreError: (false, "state database: \(s)", nil)
+        default: (false, "\(error)", nil)
+        }
+    }
+}
+
+/// An action ran past its timeout (retryable: it may or may not have taken effect, and every
+/// action is idempotent).
+struct ActionTimeout: Error, CustomStringConvertible {
+    let after: Duration
+    var description: String { "timed out after \(after)" }
+}
+
+func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            throw ActionTimeout(after: limit)
+        }
+        defer { group.cancelAll() }
+        return try await group.next()!
+    }
+}

@@ -1,0 +1,136 @@
+import BosunModel
+import BosunPlanner
+import BosunProvider
+import BosunSpec
+import BosunStore
+import Foundation
+import Logging
+import Synchronization
+
+/// How one reconcile pass ended.
+public enum PassOutcome: Sendable {
+    /// Nothing to do: the cluster matches its spec (or is fully torn down).
+    case converged
+    /// A plan ran to completion; another pass confirms convergence.
+    case progressed(actions: Int)
+    /// Some action failed (or the pass could not observe); retried after backoff.
+    case failed(String)
+    /// Another process holds the cluster's lease.
+    case busy(holder: String, until: Date)
+    /// Not a cluster to reconcile (unknown, orphaned, deleted).
+    case skipped(String)
+    /// The controller is stopping; actions were parked.
+    case parked
+}
+
+/// One level-triggered reconcile pass over one cluster: lease, recover the journal, observe,
+/// plan, execute. Everything it needs is injected.
+public final class Reconciler: Sendable {
+    public let store: Store
+    public let providers: ProviderRegistry
+    public let pool: WorkerPool
+    public let policy: ExecutionPolicy
+    public let random: RandomSource
+    public let ids: @Sendable () -> String
+    public let owner: String
+    public let stop: StopSignal
+    public let logger: Logger
+    private let reportedRogues = Mutex<Set<String>>([])
+
+    public init(
+        store: Store, providers: ProviderRegistry, pool: WorkerPool, policy: ExecutionPolicy, random: RandomSource,
+        ids: @escaping @Sendable () -> String, owner: String, stop: StopSignal, logger: Logger
+    ) {
+        self.store = store
+        self.providers = providers
+        self.pool = pool
+        self.policy = policy
+        self.random = random
+        self.ids = ids
+        self.owner = owner
+        self.stop = stop
+        self.logger = logger
+    }
+
+    /// Observes and plans without acting or taking the lease (`bosun plan`).
+    public func plan(_ cluster: String) async throws -> Plan? {
+        guard let state = try store.clusterState(cluster), state.lifecycle == .active || state.lifecycle == .deleting else { return nil }
+        let handle = try providers.handle(state.spec.provider)
+        let observed = try await Observer(handle: handle, cluster: cluster).observe(loadBalancers: state.loadBalancers)
+        return Planner().plan(cluster: cluster, desired: state.spec, goal: state.lifecycle == .deleting ? .teardown : .converge,
+                              observed: observed, recorded: state.recorded)
+    }
+
+    public func reconcile(_ cluster: String) async -> PassOutcome {
+        do {
+            guard let state = try store.clusterState(cluster) else { return .skipped("no cluster named \(cluster)") }
+            guard state.lifecycle == .active || state.lifecycle == .deleting else { return .skipped("cluster is \(state.lifecycle.rawValue)") }
+            if let holder = try store.acquireLease(cluster: cluster, holder: owner, ttl: policy.leaseTTL.seconds) {
+                return .busy(holder: holder.holder, until: holder.expiresAt)
+            }
+            let renewal = Task { [store, owner, policy, logger] in
+                while !Task.isCancelled {
+                    try await Task.sleep(for: policy.leaseRenewal)
+                    if try !store.renewLease(cluster: cluster, holder: owner, ttl: policy.leaseTTL.seconds) {
+                        logger.error("lost the lease", metadata: ["cluster": "\(cluster)"])
+                        return
+                    }
+                }
+            }
+            defer {
+                renewal.cancel()
+                try? store.releaseLease(cluster: cluster, holder: owner)
+            }
+            return try await pass(state)
+        } catch {
+            let message = "\(error)"
+            try? store.finishPass(cluster: cluster, phase: "failed", error: message, convergedGeneration: nil)
+            return .failed(message)
+        }
+    }
+
+    private func pass(_ state: ClusterState) async throws -> PassOutcome {
+        let cluster = state.name
+        let handle = try providers.handle(state.spec.provider)
+        let observer = Observer(handle: handle, cluster: cluster)
+        try await JournalRecovery(store: store, provider: handle.infrastructure, cluster: cluster, logger: logger)
+            .recover(knownKeys: state.recorded.knownKeys)
+        guard let fresh = try store.clusterState(cluster) else { return .skipped("cluster vanished") }
+        let observed = try await observer.observe(loadBalancers: fresh.loadBalancers)
+        try store.refreshInstances(cluster: cluster, observed: observed)
+        let goal: PlanGoal = fresh.lifecycle == .deleting ? .teardown : .converge
+        let plan = Planner().plan(cluster: cluster, desired: fresh.spec, goal: goal, observed: observed, recorded: fresh.recorded)
+        try report(plan.findings, cluster: cluster)
+        if plan.isEmpty {
+            if goal == .teardown {
+                try store.markDeleted(cluster: cluster)
+            }
+            try store.finishPass(cluster: cluster, phase: "converged", error: nil, convergedGeneration: fresh.generation)
+            return .converged
+        }
+        let planID = ids()
+        let journalIDs = try store.journal(plan: plan, planID: planID)
+        try store.startPass(cluster: cluster)
+        logger.info("executing plan", metadata: ["cluster": "\(cluster)", "plan": "\(planID)", "actions": "\(plan.actions.count)"])
+        let executor = PlanExecutor(
+            cluster: cluster,
+            runner: ActionRunner(cluster: cluster, provider: handle.infrastructure, agent: handle.agent, store: store, policy: policy),
+            store: store, pool: pool, bucket: handle.bucket, policy: policy, random: random, owner: owner, stop: stop, logger: logger)
+        let result = await executor.execute(plan, journalIDs: journalIDs, planID: planID)
+        if let first = result.failed.first {
+            let more = result.failed.count > 1 ? " (and \(result.failed.count - 1) more)" : ""
+            let message = "\(first.action.kind.name) \(first.action.instance ?? cluster): \(first.error)\(more)"
+            try store.finishPass(cluster: cluster, phase: "failed", error: message, convergedGeneration: nil)
+            return .failed(message)
+        }
+        if result.parked > 0 { return .parked }
+        return .progressed(actions: result.succeeded)
+    }
+
+    private func report(_ findings: [Finding], cluster: String) throws {
+        for finding in findings {
+            let fresh = reportedRogues.withLock { $0.insert("\(cluster)/\(finding.kind.rawValue)/\(finding.resource)").inserted }
+            if fresh { try store.recordEvent(cluster: cluster, instance: finding.instance, kind: finding.kind.rawValue, message: finding.message) }
+        }
+    }
+}

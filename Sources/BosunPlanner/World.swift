@@ -1,0 +1,184 @@
+import BosunModel
+import BosunProvider
+
+/// Observed and recorded state indexed by instance, for one planning call.
+struct World {
+    let cluster: String
+    let spec: ClusterSpec
+    let observed: Observed
+    let recorded: Recorded
+    let records: [String: InstanceRecord]
+    /// Instance id → its current VM, and VMs that are ours but not current.
+    let current: [String: VM]
+    let extras: [VM]
+    let rogues: [VM]
+    /// Instance id → its disk, and disks of instances that also have another.
+    let disks: [String: Disk]
+    let memberships: [String: Set<String>]  // vm id → LB names
+
+    init(cluster: String, spec: ClusterSpec, observed: Observed, recorded: Recorded) {
+        self.cluster = cluster
+        self.spec = spec
+        self.observed = observed
+        self.recorded = recorded
+        let records = Dictionary(recorded.instances.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        self.records = records
+        let desiredIDs = Set(spec.groups.flatMap { g in (0..<g.instances).map { World.id(cluster, g.name, $0) } })
+        var current: [String: VM] = [:]
+        var extras: [VM] = [], rogues: [VM] = []
+        for (instance, vms) in Dictionary(grouping: observed.vms, by: \.instanceID) {
+            let known = vms.filter { recorded.knownKeys.contains($0.idempotencyKey) || records[instance]?.vmID == $0.id }
+            guard records[instance] != nil || desiredIDs.contains(instance) || !known.isEmpty else {
+                rogues += vms
+                continue
+            }
+            let sorted = vms.sorted { $0.id < $1.id }
+            let pick = sorted.first { $0.id == records[instance]?.vmID } ?? sorted.first { $0.state == .running } ?? sorted[0]
+            current[instance] = pick
+            for vm in sorted where vm.id != pick.id {
+                if recorded.knownKeys.contains(vm.idempotencyKey) { extras.append(vm) } else { rogues.append(vm) }
+            }
+        }
+        self.current = current
+        self.extras = extras
+        self.rogues = rogues
+        var disks: [String: Disk] = [:]
+        for (instance, list) in Dictionary(grouping: observed.disks.filter { !recorded.orphanedDisks.contains($0.id) }, by: \.instanceID) {
+            let sorted = list.sorted { $0.id < $1.id }
+            disks[instance] = sorted.first { $0.id == records[instance]?.diskID } ?? sorted.first { $0.attachedTo != nil } ?? sorted[0]
+        }
+        self.disks = disks
+        var memberships: [String: Set<String>] = [:]
+        for (lb, vms) in observed.members { for vm in vms { memberships[vm, default: []].insert(lb) } }
+        self.memberships = memberships
+    }
+
+    static func id(_ cluster: String, _ group: String, _ index: Int) -> String { "\(cluster)/\(group)/\(index)" }
+
+    var findings: [Finding] {
+        rogues.sorted { $0.id < $1.id }.map {
+            Finding(kind: .rogueVM, instance: $0.instanceID.isEmpty ? nil : $0.instanceID, resource: $0.id,
+                    message: "VM \($0.id) is tagged as \(cluster)'s but Bosun did not create it; left alone")
+        }
+    }
+
+    /// AZ of every index of `group`, sticky for existing instances.
+    func placement(_ group: GroupSpec) -> [String] {
+        var existing: [Int: String] = [:]
+        for index in 0..<group.instances {
+            let id = World.id(cluster, group.name, index)
+            if let az = current[id]?.az ?? records[id]?.az ?? disks[id]?.az { existing[index] = az }
+        }
+        return Placement.assign(count: group.instances, azs: group.azs, existing: existing)
+    }
+
+    /// The changes of one desired instance, or nil when its recorded disk is lost (it is then
+    /// left alone: no silent empty replacement).
+    func changes(group: GroupSpec, index: Int, az: String) -> InstanceChanges? {
+        let id = World.id(cluster, group.name, index)
+        let record = records[id]
+        if let diskID = record?.diskID, disks[id]?.id != diskID, !observed.disks.contains(where: { $0.id == diskID }) {
+            return nil
+        }
+        let vm = current[id]
+        return InstanceChanges(
+            id: id, group: group, index: index, az: az, spec: spec, vm: vm, disk: disks[id], record: record,
+            memberOf: vm.map { memberships[$0.id] ?? [] } ?? [], health: vm.flatMap { observed.health[$0.id] })
+    }
+
+    func diskLostFinding(group: GroupSpec, index: Int) -> Finding {
+        let id = World.id(cluster, group.name, index)
+        let disk = records[id]?.diskID ?? "?"
+        return Finding(kind: .diskLost, instance: id, resource: disk,
+                       message: "disk \(disk) of \(id) no longer exists; the instance is left alone (no silent empty replacement)")
+    }
+
+    /// VMs we created that are no longer any instance's current VM (an interrupted recreate).
+    func extraVMChains() -> [Chain] {
+        extras.sorted { $0.id < $1.id }.map { vm in
+            let out = (memberships[vm.id] ?? []).sorted().map { ActionKind.deregister(lb: $0, vmID: vm.id) }
+            return Chain(instance: vm.instanceID, group: vm.group, index: vm.index,
+                         steps: out + [.stopJobs(vmID: vm.id), .deleteVM(vmID: vm.id)],
+                         reason: "VM \(vm.id) left over from an interrupted change")
+        }
+    }
+
+    /// Instances that exist but are no longer desired: scale-down (highest index first by
+    /// construction of the desired set) or a removed group.
+    func surplusChains() -> [Chain] {
+        let desired = Set(spec.groups.flatMap { g in (0..<g.instances).map { World.id(cluster, g.name, $0) } })
+        let known = Set(records.keys).union(current.keys).union(disks.keys)
+        return known.subtracting(desired).sorted().map { id in removal(id, reason: surplusReason(id)) }
+    }
+
+    private func surplusReason(_ id: String) -> String {
+        let parts = id.split(separator: "/")
+        let group = parts.count == 3 ? String(parts[1]) : id
+        guard let g = spec.groups.first(where: { $0.name == group }) else { return "group \(group) removed from the spec" }
+        return "scale down: group \(group) wants \(g.instances) instances"
+    }
+
+    /// Deregister → stop jobs → detach disk → delete VM → orphan disk → forget the instance.
+    func removal(_ id: String, reason: String, includeDeregistration: Bool = true) -> Chain {
+        let record = records[id]
+        let vm = current[id]
+        let disk = disks[id]
+        var steps: [ActionKind] = []
+        if let vm {
+            if includeDeregistration { steps += (memberships[vm.id] ?? []).sorted().map { .deregister(lb: $0, vmID: vm.id) } }
+            steps += [.stopJobs(vmID: vm.id)]
+            if let disk, disk.attachedTo == vm.id { steps.append(.detachDisk(diskID: disk.id)) }
+            steps.append(.deleteVM(vmID: vm.id))
+        }
+        if let disk { steps.append(.orphanDisk(diskID: disk.id)) }
+        if record != nil { steps.append(.releaseInstance) }
+        let parts = id.split(separator: "/")
+        return Chain(instance: id, group: parts.count == 3 ? String(parts[1]) : nil,
+                     index: parts.count == 3 ? Int(parts[2]) : nil, steps: steps, reason: reason)
+    }
+
+    /// Every instance that exists in any form.
+    var allInstances: [String] { Set(records.keys).union(current.keys).union(disks.keys).sorted() }
+}
+
+/// Ordered teardown of a whole cluster (Cluster API order).
+struct Teardown {
+    let world: World
+
+    func build(into builder: inout PlanBuilder) {
+        var deregistered: [Int] = []
+        for id in world.allInstances {
+            guard let vm = world.current[id] else { continue }
+            for lb in (world.memberships[vm.id] ?? []).sorted() {
+                let chain = Chain(instance: id, group: vm.group, index: vm.index, steps: [.deregister(lb: lb, vmID: vm.id)], reason: "cluster deletion")
+                if let last = builder.add(chain, after: []) { deregistered.append(last) }
+            }
+        }
+        for vm in world.extras {
+            for lb in (world.memberships[vm.id] ?? []).sorted() {
+                let chain = Chain(instance: vm.instanceID, group: vm.group, index: vm.index, steps: [.deregister(lb: lb, vmID: vm.id)], reason: "cluster deletion")
+                if let last = builder.add(chain, after: []) { deregistered.append(last) }
+            }
+        }
+        let controlPlane = Set(world.spec.groups.filter { $0.jobs.contains("etcd") || $0.jobs.contains("kube-apiserver") }.map(\.name))
+        let (masters, workers) = world.allInstances.reduce(into: ([String](), [String]())) { acc, id in
+            let group = id.split(separator: "/").dropFirst().first.map(String.init) ?? ""
+            if controlPlane.contains(group) { acc.0.append(id) } else { acc.1.append(id) }
+        }
+        var workerEnds: [Int] = []
+        for id in workers {
+            if let last = builder.add(world.removal(id, reason: "cluster deletion: workers first", includeDeregistration: false), after: deregistered) {
+                workerEnds.append(last)
+            }
+        }
+        for vm in world.extras {
+            let chain = Chain(instance: vm.instanceID, group: vm.group, index: vm.index,
+                              steps: [.stopJobs(vmID: vm.id), .deleteVM(vmID: vm.id)], reason: "cluster deletion")
+            if let last = builder.add(chain, after: deregistered) { workerEnds.append(last) }
+        }
+        let afterWorkers = workerEnds.isEmpty ? deregistered : workerEnds
+        for id in masters {
+            builder.add(world.removal(id, reason: "cluster deletion: control plane last", includeDeregistration: false), after: afterWorkers)
+        }
+    }
+}

@@ -1,0 +1,190 @@
+import BosunPlanner
+import BosunProvider
+import Foundation
+import GRDB
+
+extension Store {
+    /// Writes every action of `plan` as `pending` in one transaction, with idempotency keys
+    /// `planID/step`; returns the journal ids in plan order.
+    public func journal(plan: Plan, planID: String) throws -> [Int64] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try write { db in
+            let at = now()
+            var ids: [Int64] = []
+            ids.reserveCapacity(plan.actions.count)
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO actions (cluster, instance_id, plan_id, kind, idempotency_key, state, reason, detail, created_at, step, canary)
+                VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)
+                """)
+            for action in plan.actions {
+                let detail = String(decoding: try encoder.encode(action), as: UTF8.self)
+                try statement.execute(arguments: [
+                    plan.cluster, action.instance, planID, action.kind.name, "\(planID)/\(action.id)", action.reason, detail, at,
+                    action.id, action.canary,
+                ])
+                ids.append(db.lastInsertedRowID)
+            }
+            try insertEvent(
+                db, cluster: plan.cluster, instance: nil, kind: "plan-started",
+                message: "plan \(planID): \(plan.actions.count) actions for \(plan.instances.count) instances")
+            return ids
+        }
+    }
+
+    /// Marks an action running for `owner`; returns the attempt number.
+    public func markRunning(_ id: Int64, owner: String) throws -> Int {
+        try write { db in
+            try db.execute(
+                sql: """
+                    UPDATE actions SET state = 'running', owner = ?, attempts = attempts + 1,
+                        started_at = coalesce(started_at, ?), next_attempt_at = NULL
+                    WHERE id = ?
+                    """,
+                arguments: [owner, now(), id])
+            return try Int.fetchOne(db, sql: "SELECT attempts FROM actions WHERE id = ?", arguments: [id]) ?? 1
+        }
+    }
+
+    /// Notes a retryable failure and when the next attempt is due.
+    public func noteRetry(_ id: Int64, error: String, after delay: Duration) throws {
+        let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+        try write { db in
+            try db.execute(
+                sql: "UPDATE actions SET last_error = ?, next_attempt_at = ? WHERE id = ?",
+                arguments: [error, now().addingTimeInterval(seconds), id])
+        }
+    }
+
+    /// Marks an action succeeded and applies its effect, atomically.
+    public func markSucceeded(_ id: Int64, effect: ActionEffect) throws {
+        try write { db in
+            try apply(effect, db)
+            try db.execute(
+                sql: "UPDATE actions SET state = 'succeeded', finished_at = ?, next_attempt_at = NULL WHERE id = ?",
+                arguments: [now(), id])
+        }
+    }
+
+    /// Marks an action failed for good, with an event.
+    public func markFailed(_ id: Int64, error: String) throws {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE actions SET state = 'failed', last_error = ?, finished_at = ?, next_attempt_at = NULL WHERE id = ?",
+                arguments: [error, now(), id])
+            if let row = try Row.fetchOne(db, sql: "SELECT cluster, instance_id, kind, attempts FROM actions WHERE id = ?", arguments: [id]) {
+                try insertEvent(
+                    db, cluster: row["cluster"], instance: row["instance_id"], kind: "action-failed",
+                    message: "\(row["kind"] as String) failed after \(row["attempts"] as Int) attempt(s): \(error)")
+            }
+        }
+    }
+
+    /// Puts actions back to `pending` (graceful shutdown) or cancels them (superseded, or
+    /// their prerequisite failed).
+    public func settle(_ ids: [Int64], state: String, note: String?) throws {
+        guard !ids.isEmpty else { return }
+        try write { db in
+            let statement = try db.cachedStatement(sql: """
+                UPDATE actions SET state = ?, last_error = coalesce(?, last_error),
+                    finished_at = CASE WHEN ? = 'cancelled' THEN ? ELSE finished_at END
+                WHERE id = ? AND state IN ('pending', 'running')
+                """)
+            for id in ids { try statement.execute(arguments: [state, note, state, now(), id]) }
+        }
+    }
+
+    /// Unfinished actions of a cluster (left by a crash or a parked shutdown), oldest first.
+    public func unfinishedActions(cluster: String) throws -> [JournalEntry] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, cluster, instance_id, kind, idempotency_key, state, attempts, owner, detail
+                    FROM actions WHERE cluster = ? AND state IN ('pending', 'running') ORDER BY id
+                    """,
+                arguments: [cluster]
+            ).map {
+                JournalEntry(id: $0["id"], cluster: $0["cluster"], instance: $0["instance_id"], kind: $0["kind"],
+                             key: $0["idempotency_key"], state: $0["state"], attempts: $0["attempts"], owner: $0["owner"],
+                             detail: $0["detail"])
+            }
+        }
+    }
+
+    /// Counts of actions by state (for summaries and benchmarks).
+    public func actionCounts(cluster: String? = nil) throws -> [String: Int] {
+        try pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT state, count(*) AS n FROM actions WHERE (? IS NULL OR cluster = ?) GROUP BY state",
+                arguments: [cluster, cluster])
+            return Dictionary(uniqueKeysWithValues: rows.map { ($0["state"] as String, $0["n"] as Int) })
+        }
+    }
+
+    private func apply(_ effect: ActionEffect, _ db: Database) throws {
+        let at = now()
+        switch effect {
+        case .none:
+            break
+        case .vmCreated(let instance, let cluster, let group, let index, let az, let vm):
+            try db.execute(
+                sql: """
+                    INSERT INTO instances (id, cluster, group_name, idx, az, vm_id, state, health, applied_hash, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'unknown', NULL, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET vm_id = excluded.vm_id, az = excluded.az, state = excluded.state,
+                        health = 'unknown', applied_hash = NULL, updated_at = excluded.updated_at
+                    """,
+                arguments: [instance, cluster, group, index, az, vm.id, vm.state == .running ? "running" : "creating", at, at])
+        case .vmDeleted(let vmID):
+            try db.execute(
+                sql: "UPDATE instances SET vm_id = NULL, state = 'missing', health = 'unknown', updated_at = ? WHERE vm_id = ?",
+                arguments: [at, vmID])
+            try db.execute(sql: "DELETE FROM lb_members WHERE vm_id = ?", arguments: [vmID])
+            try db.execute(
+                sql: "UPDATE disks SET state = 'detached', updated_at = ? WHERE state = 'attached' AND instance_id IN (SELECT id FROM instances WHERE vm_id IS NULL)",
+                arguments: [at])
+        case .diskCreated(let disk):
+            try db.execute(
+                sql: """
+                    INSERT INTO disks (id, cluster, instance_id, size_mib, type, state, created_at, updated_at)
+                    VALUES (?, ?, (SELECT id FROM instances WHERE id = ?), ?, ?, 'detached', ?, ?)
+                    ON CONFLICT(id) DO NOTHING
+                    """,
+                arguments: [disk.id, disk.cluster, disk.instanceID, disk.sizeMiB, disk.type, at, at])
+        case .diskAttached(let diskID, let instance):
+            try db.execute(
+                sql: "UPDATE disks SET state = 'attached', instance_id = ?, orphaned_at = NULL, updated_at = ? WHERE id = ?",
+                arguments: [instance, at, diskID])
+        case .diskDetached(let diskID):
+            try db.execute(sql: "UPDATE disks SET state = 'detached', updated_at = ? WHERE id = ? AND state = 'attached'", arguments: [at, diskID])
+        case .diskResized(let diskID, let size):
+            try db.execute(sql: "UPDATE disks SET size_mib = ?, updated_at = ? WHERE id = ?", arguments: [size, at, diskID])
+        case .diskOrphaned(let diskID, let cluster, let size, let type):
+            try db.execute(
+                sql: """
+                    INSERT INTO disks (id, cluster, instance_id, size_mib, type, state, created_at, orphaned_at, updated_at)
+                    VALUES (?, ?, NULL, ?, ?, 'orphaned', ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET state = 'orphaned', orphaned_at = excluded.orphaned_at, updated_at = excluded.updated_at
+                    """,
+                arguments: [diskID, cluster, size, type, at, at, at])
+            try insertEvent(db, cluster: cluster, instance: nil, kind: "disk-orphaned",
+                            message: "disk \(diskID) (\(size) MiB) kept as an orphan; delete it with `bosun disks delete \(diskID)`")
+        case .jobsApplied(let instance, let hash):
+            try db.execute(sql: "UPDATE instances SET applied_hash = ?, updated_at = ? WHERE id = ?", arguments: [hash, at, instance])
+        case .jobsStopped(let instance):
+            try db.execute(sql: "UPDATE instances SET health = 'unhealthy', updated_at = ? WHERE id = ?", arguments: [at, instance])
+        case .healthy(let instance):
+            try db.execute(sql: "UPDATE instances SET health = 'healthy', state = 'running', updated_at = ? WHERE id = ?", arguments: [at, instance])
+        case .registered(let lb, let instance, let vmID):
+            try db.execute(
+                sql: "INSERT INTO lb_members (lb, instance_id, vm_id, registered_at) VALUES (?, ?, ?, ?) ON CONFLICT(lb, instance_id) DO UPDATE SET vm_id = excluded.vm_id",
+                arguments: [lb, instance, vmID, at])
+        case .deregistered(let lb, let vmID):
+            try db.execute(sql: "DELETE FROM lb_members WHERE lb = ? AND vm_id = ?", arguments: [lb, vmID])
+        case .instanceReleased(let instance):
+            try db.execute(sql: "DELETE FROM instances WHERE id = ?", arguments: [instance])
+        }
+    }
+}

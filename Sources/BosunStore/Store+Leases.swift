@@ -1,0 +1,53 @@
+import Foundation
+import GRDB
+
+/// Who holds a cluster's lease.
+public struct LeaseHolder: Sendable, Hashable {
+    public var holder: String
+    public var expiresAt: Date
+}
+
+extension Store {
+    /// Takes the cluster's lease for `holder` if it is free, expired, or already `holder`'s.
+    /// Returns nil on success, or the current holder.
+    public func acquireLease(cluster: String, holder: String, ttl: TimeInterval) throws -> LeaseHolder? {
+        try write { db in
+            let at = now()
+            if let row = try Row.fetchOne(db, sql: "SELECT holder, expires_at FROM leases WHERE cluster = ?", arguments: [cluster]) {
+                let current: String = row["holder"]
+                let expires: Date = row["expires_at"]
+                if current != holder && expires > at { return LeaseHolder(holder: current, expiresAt: expires) }
+                if current != holder {
+                    try insertEvent(db, cluster: cluster, instance: nil, kind: "lease-takeover",
+                                    message: "lease of \(current) expired at \(expires); taken over by \(holder)")
+                }
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO leases (cluster, holder, acquired_at, renewed_at, expires_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(cluster) DO UPDATE SET holder = excluded.holder,
+                        acquired_at = CASE WHEN leases.holder = excluded.holder THEN leases.acquired_at ELSE excluded.acquired_at END,
+                        renewed_at = excluded.renewed_at, expires_at = excluded.expires_at
+                    """,
+                arguments: [cluster, holder, at, at, at.addingTimeInterval(ttl)])
+            return nil
+        }
+    }
+
+    /// Extends `holder`'s lease; false if it is no longer `holder`'s.
+    public func renewLease(cluster: String, holder: String, ttl: TimeInterval) throws -> Bool {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE leases SET renewed_at = ?, expires_at = ? WHERE cluster = ? AND holder = ?",
+                arguments: [now(), now().addingTimeInterval(ttl), cluster, holder])
+            return db.changesCount == 1
+        }
+    }
+
+    /// Gives the lease up (only if `holder` has it).
+    public func releaseLease(cluster: String, holder: String) throws {
+        try write { db in
+            try db.execute(sql: "DELETE FROM leases WHERE cluster = ? AND holder = ?", arguments: [cluster, holder])
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import BosunModel
+import BosunPlanner
+import BosunProvider
+import BosunSpec
+import Foundation
+import GRDB
+
+/// What one reconcile pass reads from the database about a cluster.
+public struct ClusterState: Sendable {
+    public var name: String
+    public var spec: ClusterSpec
+    public var generation: Int
+    public var lifecycle: ClusterIndexEntry.Lifecycle
+    public var recorded: Recorded
+    /// Load balancers the spec names or the records remember.
+    public var loadBalancers: Set<String>
+}
+
+extension Store {
+    /// Clusters a controller should reconcile: active or being torn down.
+    public func reconcilableClusters() throws -> [String] {
+        try pool.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM clusters WHERE lifecycle IN ('active', 'deleting') ORDER BY name")
+        }
+    }
+
+    /// Desired and recorded state of one cluster, or nil if there is no such cluster.
+    public func clusterState(_ name: String) throws -> ClusterState? {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT spec_json, generation, lifecycle FROM clusters WHERE name = ?", arguments: [name])
+            else { return nil }
+            let spec = try CanonicalSpec.decode(row["spec_json"])
+            let instances = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT i.id, i.group_name, i.idx, i.az, i.vm_id, i.applied_hash,
+                           (SELECT d.id FROM disks d WHERE d.instance_id = i.id AND d.state IN ('attached', 'detached')
+                             ORDER BY d.created_at DESC LIMIT 1) AS disk_id
+                    FROM instances i WHERE i.cluster = ?
+                    """,
+                arguments: [name]
+            ).map {
+                InstanceRecord(id: $0["id"], group: $0["group_name"], index: $0["idx"], az: $0["az"], vmID: $0["vm_id"],
+                               appliedHash: $0["applied_hash"], diskID: $0["disk_id"])
+            }
+            let keys = try String.fetchAll(
+                db, sql: "SELECT idempotency_key FROM actions WHERE cluster = ? AND kind = 'create-vm'", arguments: [name])
+            let orphans = try String.fetchAll(
+                db, sql: "SELECT id FROM disks WHERE cluster = ? AND state IN ('orphaned', 'deleted')", arguments: [name])
+            let lbs = try String.fetchAll(
+                db, sql: "SELECT DISTINCT m.lb FROM lb_members m JOIN instances i ON i.id = m.instance_id WHERE i.cluster = ?",
+                arguments: [name])
+            return ClusterState(
+                name: name, spec: spec, generation: row["generation"],
+                lifecycle: ClusterIndexEntry.Lifecycle(rawValue: row["lifecycle"]) ?? .active,
+                recorded: Recorded(instances: instances, knownKeys: Set(keys), orphanedDisks: Set(orphans)),
+                loadBalancers: Set(lbs).union(spec.groups.compactMap(\.loadBalancer)))
+        }
+    }
+
+    /// Brings the instance rows' state and health in line with what was just observed.
+    public func refreshInstances(cluster: String, observed: Observed) throws {
+        let vms = Dictionary(observed.vms.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        try write { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT id, vm_id, state, health FROM instances WHERE cluster = ?", arguments: [cluster])
+            for row in rows {
+                let vmID: String? = row["vm_id"]
+                let vm = vmID.flatMap { vms[$0] }
+                let state: String
+                switch vm?.state {
+                case .running?: state = "running"
+                case .stopped?: state = "stopped"
+                case .creating?: state = "creating"
+                case nil: state = "missing"
+                }
+                var health = "unknown"
+                if let vm, let report = observed.health[vm.id] { health = report.isHealthy ? "healthy" : "unhealthy" }
+                if state != row["state"] || health != row["health"] {
+                    try db.execute(
+                        sql: "UPDATE instances SET state = ?, health = ?, updated_at = ? WHERE id = ?",
+                        arguments: [state, health, now(), row["id"] as String])
+                }
+            }
+        }
+    }
+
+    /// Records the end of a pass: phase, error, and the generation converged to.
+    public func finishPass(cluster: String, phase: String, error: String?, convergedGeneration: Int?) throws {
+        try write { db in
+            try db.execute(
+                sql: """
+                    UPDATE clusters SET phase = ?, last_error = ?, last_pass_at = ?, updated_at = ?,
+                        observed_generation = coalesce(?, observed_generation)
+                    WHERE name = ?
+                    """,
+                arguments: [phase, error, now(), now(), convergedGeneration, cluster])
+        }
+    }
+
+    /// Marks a cluster `reconciling`.
+    public func startPass(cluster: String) throws {
+        try write { db in
+            try db.execute(sql: "UPDATE clusters SET phase = 'reconciling', updated_at = ? WHERE name = ?", arguments: [now(), cluster])
+        }
+    }
+
+    /// Marks a torn-down cluster deleted.
+    public func markDeleted(cluster: String) throws {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE clusters SET lifecycle = 'deleted', phase = 'converged', updated_at = ? WHERE name = ?",
+                arguments: [now(), cluster])
+            try insertEvent(db, cluster: cluster, instance: nil, kind: "cluster-deleted",
+                            message: "every VM is gone; disks are kept as orphans (bosun disks orphaned)")
+        }
+    }
+
+    /// `bosun delete`: starts an operator-requested teardown.
+    public func requestDeletion(cluster: String) throws {
+        try write { db in
+            try db.execute(
+                sql: """
+                    UPDATE clusters SET lifecycle = 'deleting', deletion_requested_by = 'operator', phase = 'pending',
+                        updated_at = ? WHERE name = ?
+                    """,
+                arguments: [now(), cluster])
+            guard db.changesCount == 1 else { throw StoreError.notFound("cluster '\(cluster)'") }
+            try insertEvent(db, cluster: cluster, instance: nil, kind: "cluster-deleting", message: "teardown requested by an operator (bosun delete)")
+        }
+    }
+
+    /// The VM and disk the database says an instance currently has.
+    public func instanceResources(_ instance: String) throws -> (vm: String?, disk: String?) {
+        try pool.read { db in
+            let vm = try String.fetchOne(db, sql: "SELECT vm_id FROM instances WHERE id = ?", arguments: [instance])
+            let disk = try String.fetchOne(
+                db,
+                sql: "SELECT id FROM disks WHERE instance_id = ? AND state IN ('attached', 'detached') ORDER BY created_at DESC LIMIT 1",
+                arguments: [instance])
+            return (vm, disk)
+        }
+    }
+}

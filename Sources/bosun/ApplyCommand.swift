@@ -1,0 +1,60 @@
+import ArgumentParser
+import BosunController
+import BosunStore
+import Foundation
+import Logging
+
+/// `bosun apply [CLUSTER…]`: ingest specs, reconcile until converged or failed.
+struct ApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Ingest specs, then reconcile until converged or failed; exit 0 converged, 1 failed.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var execution: ExecutionOptions
+
+    @Option(help: ArgumentHelp("Sim state file (env BOSUN_SIM_STATE).", valueName: "path"))
+    var simState: String?
+
+    @Option(help: "Reconcile passes per cluster before giving up.")
+    var maxPasses: Int = 20
+
+    @Flag(help: "Print the summary as one JSON document.")
+    var json = false
+
+    @Argument(help: "Clusters to apply (default: every active or deleting cluster).")
+    var clusters: [String] = []
+
+    func run() async throws {
+        global.bootstrapLogging()
+        let factory = try ControllerFactory(global: global, execution: execution, simState: simState, role: "apply")
+        defer { factory.close() }
+        let targets = try await ingestAndSelect(factory: factory, clusters: clusters, specs: global.specsDirectory)
+        let outcomes = await ApplyDriver(factory: factory, maxPasses: maxPasses).run(targets)
+        if json { try Output.json(outcomes) } else { ApplyDriver.printSummary(outcomes) }
+        if outcomes.contains(where: { $0.result != "converged" && $0.result != "skipped" }) { throw ExitCode.failure }
+    }
+}
+
+/// Ingests the spec directory once, reports rejected files on stderr, and resolves the
+/// clusters to act on (all reconcilable ones when none are named).
+func ingestAndSelect(factory: ControllerFactory, clusters: [String], specs: String) async throws -> [String] {
+    let report: IngestReport
+    do {
+        report = try await Ingester(store: factory.store, directory: specs).pass()
+    } catch {
+        Output.error("ingesting \(specs): \(error)")
+        throw ExitCode.failure
+    }
+    _ = report
+    for error in try factory.store.specErrors() {
+        FileHandle.standardError.write(Data("warning: rejected, last accepted version stays: \(error.formatted)\n".utf8))
+    }
+    if clusters.isEmpty { return try factory.store.reconcilableClusters() }
+    let known = Set(try factory.store.clusterStatuses().map(\.cluster))
+    for name in clusters where !known.contains(name) {
+        Output.error("no cluster named '\(name)' (known: \(known.sorted().joined(separator: ", ")))")
+        throw ExitCode.failure
+    }
+    return clusters
+}

@@ -1,0 +1,98 @@
+import BosunController
+import BosunStore
+import Foundation
+import ServiceLifecycle
+import UnixSignals
+
+/// Reconciles a set of clusters until each converges or fails (`bosun apply`, `bosun delete`),
+/// with a live progress line on a TTY and a summary at the end. SIGINT/SIGTERM park what has
+/// not started and let in-flight actions finish.
+struct ApplyDriver {
+    let factory: ControllerFactory
+    let maxPasses: Int
+
+    struct Outcome: Encodable {
+        var cluster: String
+        var result: String
+        var passes: Int
+        var actions: Int
+        var detail: String?
+    }
+
+    func run(_ clusters: [String]) async -> [Outcome] {
+        let reconciler = factory.reconciler
+        let signals = Task {
+            for await _ in await UnixSignalsSequence(trapping: .sigint, .sigterm) {
+                reconciler.stop.stop()
+                FileHandle.standardError.write(Data("\nstopping: in-flight actions finish, the rest is parked\n".utf8))
+            }
+        }
+        defer { signals.cancel() }
+        let progress = Output.isTTY ? Task { await showProgress(clusters) } : nil
+        let outcomes = await withTaskGroup(of: Outcome.self, returning: [Outcome].self) { group in
+            for cluster in clusters { group.addTask { await converge(cluster) } }
+            var all: [Outcome] = []
+            for await outcome in group { all.append(outcome) }
+            return all.sorted { $0.cluster < $1.cluster }
+        }
+        progress?.cancel()
+        _ = await progress?.value
+        return outcomes
+    }
+
+    private func converge(_ cluster: String) async -> Outcome {
+        var outcome = Outcome(cluster: cluster, result: "converged", passes: 0, actions: 0, detail: nil)
+        while outcome.passes < maxPasses {
+            outcome.passes += 1
+            switch await factory.reconciler.reconcile(cluster) {
+            case .converged:
+                return outcome
+            case .progressed(let n):
+                outcome.actions += n
+            case .failed(let message):
+                outcome.result = "failed"
+                outcome.detail = message
+                return outcome
+            case .busy(let holder, let until):
+                outcome.result = "failed"
+                outcome.detail = "held by \(holder) until \(until) (lease); try again when it is released"
+                return outcome
+            case .skipped(let why):
+                outcome.result = "skipped"
+                outcome.detail = why
+                return outcome
+            case .parked:
+                outcome.result = "stopped"
+                outcome.detail = "interrupted; parked actions are re-planned by the next pass"
+                return outcome
+            }
+        }
+        outcome.result = "failed"
+        outcome.detail = "did not converge after \(maxPasses) passes"
+        return outcome
+    }
+
+    private func showProgress(_ clusters: [String]) async {
+        let start = (try? factory.store.actionCounts()) ?? [:]
+        while !Task.isCancelled {
+            if let now = try? factory.store.actionCounts() {
+                func delta(_ s: String) -> Int { (now[s] ?? 0) - (start[s] ?? 0) }
+                let line = "\r\u{1B}[2K\(clusters.count) cluster(s): \(delta("succeeded")) done, \(now["running"] ?? 0) running, "
+                    + "\(now["pending"] ?? 0) waiting, \(delta("failed")) failed"
+                FileHandle.standardOutput.write(Data(line.utf8))
+            }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        FileHandle.standardOutput.write(Data("\r\u{1B}[2K".utf8))
+    }
+
+    static func printSummary(_ outcomes: [Outcome]) {
+        Output.table(
+            ["CLUSTER", "RESULT", "PASSES", "ACTIONS", "DETAIL"],
+            outcomes.map { [$0.cluster, $0.result, "\($0.passes)", "\($0.actions)", $0.detail ?? "-"] },
+            paint: { column, cell in
+                guard column == 1 else { return nil }
+                return cell == "converged" ? .green : cell == "skipped" ? .yellow : .red
+            })
+    }
+}

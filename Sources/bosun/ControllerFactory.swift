@@ -1,0 +1,42 @@
+import ArgumentParser
+import BosunController
+import BosunModel
+import BosunProvider
+import BosunSim
+import BosunStore
+import Foundation
+import Logging
+
+/// Builds the pieces every acting command shares: the store, the providers and a reconciler.
+struct ControllerFactory {
+    let store: Store
+    let sim: SimCloud
+    let reconciler: Reconciler
+
+    init(global: GlobalOptions, execution: ExecutionOptions, simState: String?, role: String) throws {
+        store = try global.openStore()
+        let simPath = simState ?? SimCloud.defaultPath(stateDatabase: global.databasePath)
+        do {
+            sim = try SimCloud(path: simPath)
+        } catch {
+            Output.error("sim provider: \(error)")
+            throw ExitCode.failure
+        }
+        let policy = execution.policy
+        let registry = ProviderRegistry([
+            .sim: ProviderHandle(infrastructure: sim, agent: sim, bucket: TokenBucket(ratePerSecond: policy.rateLimit)),
+        ])
+        let host = ProcessInfo.processInfo.hostName
+        let owner = "\(role)@\(host):\(getpid())"
+        let seed = UInt64(UInt32(truncatingIfNeeded: getpid())) &* 0x9E37_79B9 &+ UInt64(Date().timeIntervalSince1970 * 1000)
+        reconciler = Reconciler(
+            store: store, providers: registry, pool: WorkerPool(capacity: policy.workers), policy: policy,
+            random: RandomSource(seed: seed), ids: { UUID().uuidString.lowercased() }, owner: owner, stop: StopSignal(),
+            logger: Logger(label: "bosun.reconcile"))
+    }
+
+    func close() {
+        try? sim.close()
+        try? store.close()
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import BosunStore
+import Foundation
+
+/// `bosun delete CLUSTER`: ordered teardown (asks unless `--yes`).
+struct DeleteCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "delete",
+        abstract: "Tear a cluster down in order: deregister, workers, then masters; disks are kept as orphans.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var execution: ExecutionOptions
+
+    @Option(help: ArgumentHelp("Sim state file (env BOSUN_SIM_STATE).", valueName: "path"))
+    var simState: String?
+
+    @Flag(help: "Do not ask for confirmation.")
+    var yes = false
+
+    @Argument(help: "The cluster to delete.")
+    var cluster: String
+
+    func run() async throws {
+        global.bootstrapLogging()
+        if !yes {
+            guard Output.isTTY, isatty(STDIN_FILENO) == 1 else {
+                Output.error("refusing to delete '\(cluster)' without confirmation; pass --yes")
+                throw ExitCode.failure
+            }
+            Swift.print("Delete cluster '\(cluster)'? Every VM goes; disks are kept as orphans. Type the cluster name: ", terminator: "")
+            guard readLine()?.trimmingCharacters(in: .whitespaces) == cluster else {
+                Output.error("not confirmed; nothing changed")
+                throw ExitCode.failure
+            }
+        }
+        let factory = try ControllerFactory(global: global, execution: execution, simState: simState, role: "delete")
+        defer { factory.close() }
+        do {
+            try factory.store.requestDeletion(cluster: cluster)
+        } catch {
+            Output.error("\(error)")
+            throw ExitCode.failure
+        }
+        let outcomes = await ApplyDriver(factory: factory, maxPasses: 20).run([cluster])
+        ApplyDriver.printSummary(outcomes)
+        if outcomes.contains(where: { $0.result != "converged" }) { throw ExitCode.failure }
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import BosunController
+import BosunPlanner
+import Foundation
+
+/// `bosun plan [CLUSTER…]`: what `apply` would do, with reasons; changes nothing.
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Ingest specs, observe, and print the ordered plan with reasons; change nothing.",
+        discussion: "With --detailed-exitcode: 0 no changes, 2 changes, 1 error (Terraform's convention).")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var execution: ExecutionOptions
+
+    @Option(help: ArgumentHelp("Sim state file (env BOSUN_SIM_STATE).", valueName: "path"))
+    var simState: String?
+
+    @Flag(help: "Exit 2 when there are changes, 0 when none.")
+    var detailedExitcode = false
+
+    @Flag(help: "Print the plans as one JSON document.")
+    var json = false
+
+    @Argument(help: "Clusters to plan (default: every active or deleting cluster).")
+    var clusters: [String] = []
+
+    func run() async throws {
+        let factory = try ControllerFactory(global: global, execution: execution, simState: simState, role: "plan")
+        defer { factory.close() }
+        let targets = try await ingestAndSelect(factory: factory, clusters: clusters, specs: global.specsDirectory)
+        var plans: [Plan] = []
+        for cluster in targets {
+            do {
+                if let plan = try await factory.reconciler.plan(cluster) { plans.append(plan) }
+            } catch {
+                Output.error("\(cluster): \(error)")
+                throw ExitCode.failure
+            }
+        }
+        if json {
+            try Output.json(plans)
+        } else {
+            for plan in plans { Self.print(plan) }
+        }
+        let changes = plans.contains { !$0.isEmpty }
+        if detailedExitcode && changes { throw ExitCode(2) }
+    }
+
+    static func print(_ plan: Plan) {
+        if plan.isEmpty {
+            Swift.print("\(plan.cluster): no changes; the infrastructure matches the spec.")
+        } else {
+            Swift.print(Output.paint("\(plan.cluster): \(plan.actions.count) actions on \(plan.instances.count) instances", .bold))
+            var byInstance: [String: [PlannedAction]] = [:]
+            for action in plan.actions { byInstance[action.instance ?? plan.cluster, default: []].append(action) }
+            for instance in plan.instances {
+                let actions = byInstance[instance] ?? []
+                let canary = actions.contains(where: \.canary) ? " [canary]" : ""
+                Swift.print("  \(instance)\(canary): \(Output.paint(actions.first?.reason ?? "", .dim))")
+                for action in actions {
+                    let mark = String(action.kind.mark)
+                    let color: Output.Color = mark == "+" ? .green : mark == "-" ? .red : .yellow
+                    let after = action.dependsOn.isEmpty ? "" : Output.paint("  (after #\(action.dependsOn.map(String.init).joined(separator: ",#")))", .dim)
+                    Swift.print("    \(Output.paint(mark, color)) #\(action.id) \(action.kind.summary)\(after)")
+                }
+            }
+        }
+        for finding in plan.findings { Swift.print("  ! \(finding.kind.rawValue): \(finding.message)") }
+    }
+}
