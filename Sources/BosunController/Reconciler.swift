@@ -65,7 +65,9 @@ public final class Reconciler: Sendable {
         do {
             guard let state = try store.clusterState(cluster) else { return .skipped("no cluster named \(cluster)") }
             guard state.lifecycle == .active || state.lifecycle == .deleting else { return .skipped("cluster is \(state.lifecycle.rawValue)") }
-            if let holder = try store.acquireLease(cluster: cluster, holder: owner, ttl: policy.leaseTTL.seconds) {
+            if let holder = try store.acquireLease(
+                cluster: cluster, holder: owner, ttl: policy.leaseTTL.seconds, isDead: LeaseOwner.isDeadLocalProcess)
+            {
                 return .busy(holder: holder.holder, until: holder.expiresAt)
             }
             let renewal = Task { [store, owner, policy, logger] in

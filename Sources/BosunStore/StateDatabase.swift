@@ -39,11 +39,27 @@ enum StateDatabase {
         let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: config)
-            try migrator.migrate(pool)
+            try migrate(pool, with: migrator)
         } catch let error as DatabaseError {
             throw StoreError.writeFailed(error.message ?? "\(error)")
         }
         return pool
+    }
+
+    /// Applies pending migrations. Two processes opening a new database at once both try; the
+    /// loser's attempt fails on what the winner already did, so it looks again (bounded).
+    private static func migrate(_ pool: DatabasePool, with migrator: DatabaseMigrator) throws {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                try migrator.migrate(pool)
+                return
+            } catch {
+                if try pool.read({ try migrator.hasCompletedMigrations($0) }) { return }
+                if attempt >= 5 { throw error }
+            }
+        }
     }
 
     /// Checks an existing file read-only: a SQLite database, Bosun's, and not from the future.

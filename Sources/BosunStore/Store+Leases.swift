@@ -8,18 +8,22 @@ public struct LeaseHolder: Sendable, Hashable {
 }
 
 extension Store {
-    /// Takes the cluster's lease for `holder` if it is free, expired, or already `holder`'s.
-    /// Returns nil on success, or the current holder.
-    public func acquireLease(cluster: String, holder: String, ttl: TimeInterval) throws -> LeaseHolder? {
+    /// Takes the cluster's lease for `holder` if it is free, expired, already `holder`'s, or
+    /// held by a process `isDead` says is gone. Returns nil on success, or the current holder.
+    public func acquireLease(
+        cluster: String, holder: String, ttl: TimeInterval, isDead: (String) -> Bool = { _ in false }
+    ) throws -> LeaseHolder? {
         try write { db in
             let at = now()
             if let row = try Row.fetchOne(db, sql: "SELECT holder, expires_at FROM leases WHERE cluster = ?", arguments: [cluster]) {
                 let current: String = row["holder"]
                 let expires: Date = row["expires_at"]
-                if current != holder && expires > at { return LeaseHolder(holder: current, expiresAt: expires) }
+                let dead = current != holder && expires > at && isDead(current)
+                if current != holder && expires > at && !dead { return LeaseHolder(holder: current, expiresAt: expires) }
                 if current != holder {
+                    let why = dead ? "its process is gone" : "it expired at \(expires)"
                     try insertEvent(db, cluster: cluster, instance: nil, kind: "lease-takeover",
-                                    message: "lease of \(current) expired at \(expires); taken over by \(holder)")
+                                    message: "lease of \(current) taken over by \(holder): \(why)")
                 }
             }
             try db.execute(

@@ -26,8 +26,7 @@ struct ControllerFactory {
         let registry = ProviderRegistry([
             .sim: ProviderHandle(infrastructure: sim, agent: sim, bucket: TokenBucket(ratePerSecond: policy.rateLimit)),
         ])
-        let host = ProcessInfo.processInfo.hostName
-        let owner = "\(role)@\(host):\(getpid())"
+        let owner = LeaseOwner.name(role: role)
         let seed = UInt64(UInt32(truncatingIfNeeded: getpid())) &* 0x9E37_79B9 &+ UInt64(Date().timeIntervalSince1970 * 1000)
         reconciler = Reconciler(
             store: store, providers: registry, pool: WorkerPool(capacity: policy.workers), policy: policy,

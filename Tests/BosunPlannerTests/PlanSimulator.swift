@@ -1,0 +1,158 @@
+import BosunModel
+import BosunPlanner
+import BosunProvider
+
+/// Applies plans to an in-memory world the way the executor and a well-behaved provider would,
+/// in waves (everything whose prerequisites are done runs together), checking rollout
+/// invariants at every wave. Test-only; the real path is the executor against `sim`.
+struct PlanSimulator {
+    var observed = Observed()
+    var recorded = Recorded()
+    private var nextID = 1
+    let cluster: String
+
+    init(cluster: String) { self.cluster = cluster }
+
+    struct Violation: Error, CustomStringConvertible { let description: String }
+
+    /// Peak number of changed instances of each group in flight at once, and peak etcd
+    /// members unavailable, observed during the last `apply`.
+    var peakInFlight: [String: Int] = [:]
+    var peakEtcdDown: [String: Int] = [:]
+
+    mutating func plan(_ spec: ClusterSpec, goal: PlanGoal = .converge) -> Plan {
+        Planner().plan(cluster: cluster, desired: spec, goal: goal, observed: observed, recorded: recorded)
+    }
+
+    /// Runs every action of `plan` in dependency waves; throws on a step that could not run.
+    mutating func apply(_ plan: Plan, spec: ClusterSpec, failing: Set<Int> = []) throws -> (done: Set<Int>, failed: Set<Int>) {
+        var done: Set<Int> = [], failed: Set<Int> = []
+        var blocked: Set<Int> = []
+        let existingBefore = Set(observed.vms.map(\.instanceID))
+        var firstWave: [String: Int] = [:], lastWave: [String: Int] = [:]
+        var downFrom: [String: Int] = [:], downTo: [String: Int] = [:]
+        var wave = 0
+        while true {
+            let ready = plan.actions.filter { a in
+                !done.contains(a.id) && !failed.contains(a.id) && !blocked.contains(a.id) && a.dependsOn.allSatisfy(done.contains)
+            }
+            if ready.isEmpty { break }
+            for a in ready {
+                for dep in a.dependsOn where !done.contains(dep) { throw Violation(description: "#\(a.id) ran before #\(dep)") }
+                if let inst = a.instance {
+                    firstWave[inst] = firstWave[inst] ?? wave
+                    lastWave[inst] = wave
+                    if a.kind.disrupts, downFrom[inst] == nil { downFrom[inst] = wave }
+                    if case .waitHealthy = a.kind { downTo[inst] = wave }
+                }
+                if failing.contains(a.id) {
+                    failed.insert(a.id)
+                    var queue = plan.actions.filter { $0.dependsOn.contains(a.id) }.map(\.id)
+                    while let n = queue.popLast() {
+                        if blocked.insert(n).inserted { queue += plan.actions.filter { $0.dependsOn.contains(n) }.map(\.id) }
+                    }
+                } else {
+                    try perform(a, spec: spec)
+                    done.insert(a.id)
+                }
+            }
+            wave += 1
+        }
+        // Invariants over the waves.
+        peakInFlight = [:]
+        peakEtcdDown = [:]
+        for group in spec.groups {
+            let changed = firstWave.keys.filter { $0.hasPrefix("\(cluster)/\(group.name)/") && existingBefore.contains($0) }
+                .filter { inst in plan.actions.contains { $0.instance == inst && $0.kind.disrupts } }
+            for w in 0..<max(wave, 1) {
+                let inFlight = changed.filter { firstWave[$0]! <= w && w <= lastWave[$0]! }.count
+                peakInFlight[group.name] = max(peakInFlight[group.name] ?? 0, inFlight)
+                if group.runsEtcd {
+                    let down = changed.filter { i in downFrom[i].map { $0 <= w && w < (downTo[i] ?? Int.max) } ?? false }.count
+                    peakEtcdDown[group.name] = max(peakEtcdDown[group.name] ?? 0, down)
+                }
+            }
+        }
+        return (done, failed)
+    }
+
+    private mutating func freshID(_ prefix: String) -> String {
+        defer { nextID += 1 }
+        return "\(prefix)-\(nextID)"
+    }
+
+    private func recordIndex(_ id: String) -> Int? { recorded.instances.firstIndex { $0.id == id } }
+
+    private mutating func perform(_ a: PlannedAction, spec: ClusterSpec) throws {
+        let inst = a.instance ?? ""
+        let current = recordIndex(inst).flatMap { recorded.instances[$0].vmID }
+        switch a.kind {
+        case .createVM(let az, let vmType, let image):
+            let key = freshID("key")
+            let vm = VM(id: freshID("vm"), cluster: cluster, group: a.group!, index: a.index!, instanceID: inst, az: az,
+                        vmType: vmType, image: image, state: .running, idempotencyKey: key)
+            observed.vms.append(vm)
+            recorded.knownKeys.insert(key)
+            if let i = recordIndex(inst) {
+                recorded.instances[i].vmID = vm.id
+                recorded.instances[i].az = az
+                recorded.instances[i].appliedHash = nil
+            } else {
+                recorded.instances.append(InstanceRecord(id: inst, group: a.group!, index: a.index!, az: az, vmID: vm.id, appliedHash: nil, diskID: nil))
+            }
+            observed.health[vm.id] = NodeHealth(vmID: vm.id, jobs: [:], lastHeartbeat: nil)
+        case .deleteVM(let id):
+            observed.vms.removeAll { $0.id == id }
+            for i in observed.disks.indices where observed.disks[i].attachedTo == id { observed.disks[i].attachedTo = nil }
+            for lb in observed.members.keys { observed.members[lb]?.remove(id) }
+            observed.health[id] = nil
+            for i in recorded.instances.indices where recorded.instances[i].vmID == id { recorded.instances[i].vmID = nil }
+        case .startVM(let id):
+            guard let i = observed.vms.firstIndex(where: { $0.id == id }) else { throw Violation(description: "start of missing \(id)") }
+            observed.vms[i].state = .running
+        case .createDisk(let az, let size, let type):
+            let disk = Disk(id: freshID("disk"), cluster: cluster, instanceID: inst, az: az, sizeMiB: size, type: type, attachedTo: nil, idempotencyKey: freshID("key"))
+            observed.disks.append(disk)
+            if let i = recordIndex(inst) { recorded.instances[i].diskID = disk.id }
+        case .attachDisk(let id):
+            guard let vm = current else { throw Violation(description: "attach with no VM on \(inst)") }
+            guard let diskID = id ?? recordIndex(inst).flatMap({ recorded.instances[$0].diskID }),
+                let d = observed.disks.firstIndex(where: { $0.id == diskID })
+            else { throw Violation(description: "attach of unknown disk on \(inst)") }
+            if let other = observed.disks[d].attachedTo, other != vm { throw Violation(description: "\(diskID) attached to \(other)") }
+            observed.disks[d].attachedTo = vm
+            if let i = recordIndex(inst) { recorded.instances[i].diskID = diskID }
+        case .detachDisk(let id):
+            if let d = observed.disks.firstIndex(where: { $0.id == id }) { observed.disks[d].attachedTo = nil }
+        case .resizeDisk(let id, let size):
+            guard let d = observed.disks.firstIndex(where: { $0.id == id }), observed.disks[d].sizeMiB <= size else {
+                throw Violation(description: "bad resize of \(id)")
+            }
+            observed.disks[d].sizeMiB = size
+        case .orphanDisk(let id):
+            if observed.disks.first(where: { $0.id == id })?.attachedTo != nil { throw Violation(description: "orphaning attached \(id)") }
+            recorded.orphanedDisks.insert(id)
+            for i in recorded.instances.indices where recorded.instances[i].diskID == id { recorded.instances[i].diskID = nil }
+        case .startJobs(let jobs, let hash), .restartJobs(let jobs, let hash):
+            guard let vm = current else { throw Violation(description: "jobs with no VM on \(inst)") }
+            observed.health[vm] = NodeHealth(vmID: vm, jobs: Dictionary(uniqueKeysWithValues: jobs.map { ($0, .running) }), lastHeartbeat: nil)
+            recorded.instances[recordIndex(inst)!].appliedHash = hash
+        case .stopJobs(let id):
+            if let vm = id ?? current, let h = observed.health[vm] {
+                observed.health[vm] = NodeHealth(vmID: vm, jobs: h.jobs.mapValues { _ in .stopped }, lastHeartbeat: nil)
+            }
+        case .waitHealthy(let jobs):
+            guard let vm = current, let h = observed.health[vm], jobs.allSatisfy({ h.jobs[$0] == .running }) else {
+                throw Violation(description: "waitHealthy on unhealthy \(inst)")
+            }
+        case .register(let lb):
+            guard let vm = current else { throw Violation(description: "register with no VM") }
+            observed.members[lb, default: []].insert(vm)
+        case .deregister(let lb, let vm):
+            observed.members[lb]?.remove(vm)
+        case .releaseInstance:
+            if let vm = current { throw Violation(description: "released \(inst) with VM \(vm)") }
+            recorded.instances.removeAll { $0.id == inst }
+        }
+    }
+}
