@@ -2,6 +2,7 @@ import BosunModel
 import BosunSpec
 import Foundation
 import GRDB
+import Synchronization
 
 /// The state database: the only place Bosun talks SQL. Safe to share between tasks; readers
 /// never block the writer (WAL) and each write is one transaction.
@@ -10,6 +11,10 @@ public final class Store: Sendable {
     public let path: String
     let pool: DatabasePool
     let now: @Sendable () -> Date
+    private let writes = Atomic<Int>(0)
+
+    /// Write transactions committed through this store since it was opened (for benchmarks).
+    public var writeTransactions: Int { writes.load(ordering: .relaxed) }
 
     /// Opens or creates the database at `path` and brings its schema up to date.
     ///
@@ -118,6 +123,7 @@ public final class Store: Sendable {
     /// to `StoreError.writeFailed`: either all of it is kept or none.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
+            defer { writes.add(1, ordering: .relaxed) }
             return try pool.write(body)
         } catch let error as DatabaseError {
             throw StoreError.writeFailed(error.message ?? "\(error.resultCode)")

@@ -1,0 +1,244 @@
+import ArgumentParser
+import BosunController
+import BosunModel
+import BosunPlanner
+import BosunProvider
+import BosunSim
+import BosunSpec
+import BosunStore
+import Foundation
+import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `bosun bench reconcile`: apply makespan against its lower bound, controller CPU and SQLite
+/// transactions per action, planning cost split into loading / observing / planning, and the
+/// latency from a spec rename to the first action dispatched.
+struct BenchReconcileCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile", abstract: "Measure planning, applying and spec-to-action latency on the sim provider.")
+
+    @Option(help: "Clusters of 10 instances to apply.")
+    var clusters: Int = 100
+
+    @Option(help: "Worker slots.")
+    var workers: Int = 32
+
+    @Option(help: ArgumentHelp("Sim latency per call.", valueName: "duration"))
+    var latency: DurationOption = DurationOption(.milliseconds(20))
+
+    @Option(help: "Spec-rename trials.")
+    var trials: Int = 50
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = .error
+            return h
+        }
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("bosun-bench-r-\(getpid())").path
+        try? FileManager.default.removeItem(atPath: root)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let specs = root + "/specs"
+        try FileManager.default.createDirectory(atPath: specs, withIntermediateDirectories: true)
+        for i in 0..<clusters { try Self.writeSpec(i, workers: 7, into: specs) }
+        print("bosun bench reconcile: \(clusters) clusters × 10 instances, \(workers) workers, sim latency \(latency.defaultValueDescription)")
+
+        let store = try Store(path: root + "/bench.db")
+        let sim = try SimCloud(path: root + "/sim.db")
+        _ = try await sim.console.configure { $0.faults = SimFaults(latency: latency.duration) }
+        var policy = ExecutionPolicy()
+        policy.workers = workers
+        policy.pollInterval = .milliseconds(20)
+        let reconciler = Reconciler(
+            store: store,
+            providers: ProviderRegistry([.sim: ProviderHandle(infrastructure: sim, agent: sim, bucket: TokenBucket(ratePerSecond: nil))]),
+            pool: WorkerPool(capacity: workers), policy: policy, random: RandomSource(seed: 1), ids: { UUID().uuidString },
+            owner: LeaseOwner.name(role: "bench"), stop: StopSignal(), logger: Logger(label: "bench"))
+        try await Ingester(store: store, directory: specs).pass()
+        let names = try store.reconcilableClusters()
+
+        // 1. Apply everything at once.
+        let txBefore = store.writeTransactions
+        let cpuBefore = Self.cpuSeconds()
+        let start = ContinuousClock.now
+        await withTaskGroup(of: Void.self) { group in
+            for name in names {
+                group.addTask {
+                    while case .progressed = await reconciler.reconcile(name) {}
+                }
+            }
+        }
+        let makespan = (ContinuousClock.now - start).seconds
+        let cpu = Self.cpuSeconds() - cpuBefore
+        let tx = store.writeTransactions - txBefore
+        let stats = try Self.journalStats(root + "/bench.db")
+        let bound = max(stats.criticalPath, stats.totalActionTime / Double(workers))
+        print(String(format: "apply makespan     %8.2f s   %d actions, %d instances converged", makespan, stats.actions,
+                     try store.clusterStatuses().reduce(0) { $0 + $1.healthy }))
+        print(String(format: "  lower bound      %8.2f s   (critical path %.2f s, total action time / workers %.2f s); ratio %.3f (target <= 1.10)",
+                     bound, stats.criticalPath, stats.totalActionTime / Double(workers), makespan / bound))
+        print(String(format: "  CPU per action   %8.3f ms  (whole process, sim included; target <= 1 ms)", cpu * 1000 / Double(stats.actions)))
+        print(String(format: "  SQLite write transactions per action %.2f", Double(tx) / Double(stats.actions)))
+
+        // 2. Planning: load from the database, observe the sim, plan; 10 rounds over every cluster.
+        _ = try await sim.console.configure { $0.faults = SimFaults() }
+        var load = 0.0, observe = 0.0, plan = 0.0
+        var plans = 0
+        for _ in 0..<10 {
+            for name in names {
+                let t0 = ContinuousClock.now
+                guard let state = try store.clusterState(name) else { continue }
+                let t1 = ContinuousClock.now
+                let observed = try await Self.observe(sim, name, state.loadBalancers)
+                let t2 = ContinuousClock.now
+                let p = Planner().plan(cluster: name, desired: state.spec, goal: .converge, observed: observed, recorded: state.recorded)
+                let t3 = ContinuousClock.now
+                precondition(p.isEmpty, "bench cluster \(name) not converged")
+                load += (t1 - t0).seconds
+                observe += (t2 - t1).seconds
+                plan += (t3 - t2).seconds
+                plans += 1
+            }
+        }
+        let per1000 = 1000.0 / Double(plans)
+        print(String(format: "planning ×1000     %8.1f ms  pure planner (target <= 100 ms); load rows %.1f ms (%.0f %% of load+plan); observe sim %.1f ms",
+                     plan * per1000 * 1000, load * per1000 * 1000, 100 * load / (load + plan), observe * per1000 * 1000))
+
+        // 3. Spec rename to first action dispatched, through the real ingest + controller services.
+        let controller = ControllerService(reconciler: reconciler, interval: .seconds(3600), logger: Logger(label: "bench"))
+        let ingester = Ingester(store: store, directory: specs)
+        let ingest = IngestService(ingester: ingester, directory: specs, relistInterval: .seconds(3600)) { report in
+            await controller.enqueue(report.accepted.map(\.name))
+        }
+        let services = Task { try await withThrowingTaskGroup(of: Void.self) { g in
+            g.addTask { try await ingest.run() }
+            g.addTask { try await controller.run() }
+            try await g.next()
+        } }
+        defer { services.cancel() }
+        try await Task.sleep(for: .milliseconds(300))
+        var accepted = Samples(), dispatched = Samples()
+        for trial in 0..<trials {
+            let index = trial % clusters
+            let name = Self.name(index)
+            let before = try Self.count(root + "/bench.db", "SELECT count(*) FROM actions WHERE cluster = '\(name)' AND started_at IS NOT NULL")
+            let generation = try store.clusterStatuses(name: name).first?.generation ?? 0
+            let t0 = ContinuousClock.now
+            try Self.writeSpec(index, workers: 8 + trial, into: specs, atomically: true)
+            var sawAccept = false
+            let deadline = t0 + .seconds(10)
+            while ContinuousClock.now < deadline {
+                if !sawAccept, (try store.clusterStatuses(name: name).first?.generation ?? 0) > generation {
+                    accepted.add(ContinuousClock.now - t0)
+                    sawAccept = true
+                }
+                if try Self.count(root + "/bench.db", "SELECT count(*) FROM actions WHERE cluster = '\(name)' AND started_at IS NOT NULL") > before {
+                    dispatched.add(ContinuousClock.now - t0)
+                    break
+                }
+                try await Task.sleep(for: .microseconds(500))
+            }
+        }
+        print(String(format: "rename → accepted  p50 %6.1f ms  p99 %6.1f ms", accepted.p(50), accepted.p(99)))
+        print(String(format: "rename → 1st action p50 %6.1f ms  p99 %6.1f ms  (ratio to accepted p50 %.2f)",
+                     dispatched.p(50), dispatched.p(99), dispatched.p(50) / max(accepted.p(50), 0.001)))
+        print(String(format: "peak RSS           %8.1f MiB", Self.peakRSSKiB() / 1024))
+        services.cancel()
+        try? sim.close()
+    }
+
+    static func observe(_ sim: SimCloud, _ cluster: String, _ lbs: Set<String>) async throws -> Observed {
+        let vms = try await sim.listVMs(cluster: cluster)
+        let ids = Set(vms.map(\.id))
+        var members: [String: Set<String>] = [:]
+        for lb in lbs { members[lb] = Set(try await sim.listMembers(lb: lb)).intersection(ids) }
+        return Observed(vms: vms, disks: try await sim.listDisks(cluster: cluster), members: members,
+                        health: try await sim.health(cluster: cluster))
+    }
+
+    struct JournalStats {
+        var actions = 0
+        var totalActionTime = 0.0
+        var criticalPath = 0.0
+    }
+
+    /// From the journal: number of actions, summed action time, and the longest instance chain.
+    static func journalStats(_ db: String) throws -> JournalStats {
+        let rows = try sqlite(db, """
+            SELECT instance_id, (julianday(finished_at) - julianday(started_at)) * 86400.0 FROM actions
+            WHERE state = 'succeeded' AND started_at IS NOT NULL
+            """)
+        var stats = JournalStats()
+        var chains: [String: Double] = [:]
+        for line in rows.split(separator: "\n") {
+            let parts = line.split(separator: "|")
+            guard parts.count == 2, let d = Double(parts[1]) else { continue }
+            stats.actions += 1
+            stats.totalActionTime += d
+            chains[String(parts[0]), default: 0] += d
+        }
+        stats.criticalPath = chains.values.max() ?? 0
+        return stats
+    }
+
+    static func count(_ db: String, _ sql: String) throws -> Int { Int(try sqlite(db, sql).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 }
+
+    static func sqlite(_ db: String, _ sql: String) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        p.arguments = ["-cmd", ".timeout 5000", db, sql]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
+            + Double(usage.ru_stime.tv_usec) / 1e6
+    }
+
+    static func peakRSSKiB() -> Double {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+        return Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    }
+
+    static func name(_ i: Int) -> String { "r-\(String(format: "%04d", i))" }
+
+    static func writeSpec(_ i: Int, workers: Int, into dir: String, atomically: Bool = false) throws {
+        let text = """
+            name: \(name(i))
+            provider: sim
+            image: img-1
+            kubernetes: { version: "1.31.2" }
+            groups:
+              - name: master
+                instances: 3
+                azs: [z1, z2, z3]
+                vmType: small
+                disk: { size: 1GiB }
+                loadBalancer: \(name(i))-api
+                jobs: [etcd, kubelet]
+              - name: worker
+                instances: \(workers)
+                azs: [z1, z2, z3]
+                vmType: large
+                jobs: [kubelet]
+
+            """
+        let path = dir + "/\(name(i)).yaml"
+        if atomically {
+            try text.write(toFile: dir + "/.tmp-\(i)", atomically: false, encoding: .utf8)
+            rename(dir + "/.tmp-\(i)", path)
+        } else {
+            try text.write(toFile: path, atomically: false, encoding: .utf8)
+        }
+    }
+}
