@@ -63,10 +63,11 @@ public enum ActionKind: Hashable, Sendable, Codable {
         }
     }
 
-    /// Whether the step makes the instance unavailable (used by the quorum guard's accounting).
+    /// Whether the step takes the instance's workload down (stops, restarts or deletes it);
+    /// leaving a load balancer alone does not.
     public var disrupts: Bool {
         switch self {
-        case .stopJobs, .deleteVM, .restartJobs, .deregister: true
+        case .stopJobs, .deleteVM, .restartJobs: true
         default: false
         }
     }

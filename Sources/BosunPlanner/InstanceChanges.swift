@@ -27,10 +27,12 @@ struct InstanceChanges {
         if vm.az != az { why.append("AZ \(vm.az) removed; moving to \(az)") }
         if !why.isEmpty { return (.rollout, recreate(vm, hash, why.joined(separator: "; "))) }
         if vm.state == .stopped {
-            return (.heal, Chain(instance: id, group: group.name, index: index,
-                                 steps: [.startVM(vmID: vm.id), .startJobs(jobs: group.jobs, jobsHash: hash), .waitHealthy(jobs: group.jobs)]
-                                     + registration(afterDeregistering: false),
-                                 reason: "VM \(vm.id) is stopped"))
+            let disk = inPlaceDiskSteps(vm)
+            let steps: [ActionKind] = [.startVM(vmID: vm.id)] + disk.steps
+                + [.startJobs(jobs: group.jobs, jobsHash: hash), .waitHealthy(jobs: group.jobs)]
+                + deregistrations(all: false) + registration(afterDeregistering: false)
+            return (.heal, Chain(instance: id, group: group.name, index: index, steps: steps,
+                                 reason: (["VM \(vm.id) is stopped"] + disk.reasons).joined(separator: "; ")))
         }
         return inPlace(vm, hash)
     }
@@ -83,6 +85,7 @@ struct InstanceChanges {
                 steps += newDiskSteps(&r)
                 steps += [.startJobs(jobs: group.jobs, jobsHash: hash)]
             } else {
+                steps += inPlaceDiskSteps(vm).steps
                 steps += [.restartJobs(jobs: group.jobs, jobsHash: hash)]
             }
             steps += [.waitHealthy(jobs: group.jobs)]
@@ -93,18 +96,7 @@ struct InstanceChanges {
         }
 
         // Non-disruptive: grow, re-attach, LB membership.
-        var steps: [ActionKind] = []
-        var reasons: [String] = []
-        if let want = group.disk, let disk {
-            if disk.sizeMiB < want.sizeMiB {
-                steps.append(.resizeDisk(diskID: disk.id, sizeMiB: want.sizeMiB))
-                reasons.append("disk \(disk.sizeMiB) → \(want.sizeMiB) MiB (grown in place)")
-            }
-            if disk.attachedTo != vm.id {
-                steps.append(.attachDisk(diskID: disk.id))
-                reasons.append("disk \(disk.id) detached")
-            }
-        }
+        var (steps, reasons) = inPlaceDiskSteps(vm)
         let stray = deregistrations(all: false)
         if !stray.isEmpty { reasons.append("registered in a load balancer the spec does not name") }
         steps += stray
@@ -114,6 +106,22 @@ struct InstanceChanges {
         }
         if steps.isEmpty { return (.none, Chain(instance: id, steps: [], reason: "")) }
         return (.heal, Chain(instance: id, group: group.name, index: index, steps: steps, reason: reasons.joined(separator: "; ")))
+    }
+
+    /// Grow in place and re-attach, with their reasons.
+    private func inPlaceDiskSteps(_ vm: VM) -> (steps: [ActionKind], reasons: [String]) {
+        guard let want = group.disk, let disk else { return ([], []) }
+        var steps: [ActionKind] = []
+        var reasons: [String] = []
+        if disk.sizeMiB < want.sizeMiB {
+            steps.append(.resizeDisk(diskID: disk.id, sizeMiB: want.sizeMiB))
+            reasons.append("disk \(disk.sizeMiB) → \(want.sizeMiB) MiB (grown in place)")
+        }
+        if disk.attachedTo != vm.id {
+            steps.append(.attachDisk(diskID: disk.id))
+            reasons.append("disk \(disk.id) detached")
+        }
+        return (steps, reasons)
     }
 
     /// Disk steps for a freshly created VM: re-attach the instance's disk, or create one.

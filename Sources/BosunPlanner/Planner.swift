@@ -21,9 +21,16 @@ public struct Planner: Sendable {
         case .teardown:
             Teardown(world: world).build(into: &builder)
         case .converge:
-            var phaseA: [Int] = []
-            for chain in world.extraVMChains() + world.surplusChains() {
-                if let last = builder.add(chain, after: []) { phaseA.append(last) }
+            var extras: [Int] = []
+            for chain in world.extraVMChains() {
+                if let last = builder.add(chain, after: []) { extras.append(last) }
+            }
+            var phaseA: [Int] = extras
+            for group in spec.groups {
+                phaseA += Rollout.removeInBatches(world.surplusChains(group: group.name), group: group, into: &builder, after: extras)
+            }
+            for chain in world.surplusChainsOfRemovedGroups() {
+                if let last = builder.add(chain, after: extras) { phaseA.append(last) }
             }
             var rollout: [(GroupSpec, [(index: Int, az: String, chain: Chain)])] = []
             for group in spec.groups {
@@ -37,7 +44,7 @@ public struct Planner: Sendable {
                     switch kind {
                     case .none: continue
                     case .create, .heal:
-                        if let last = builder.add(chain, after: []) { phaseA.append(last) }
+                        if let last = builder.add(chain, after: extras) { phaseA.append(last) }
                     case .rollout:
                         changed.append((index, az, chain))
                     }
@@ -108,6 +115,27 @@ struct Rollout {
             previous = ends
         }
         return previous
+    }
+
+    /// Scale-down of one group: removals in batches of the group's width (and, for etcd, one
+    /// quorum budget at a time), so shrinking never takes more down at once than an update would.
+    static func removeInBatches(_ chains: [Chain], group: GroupSpec, into builder: inout PlanBuilder, after: [Int]) -> [Int] {
+        guard !chains.isEmpty else { return [] }
+        var width = group.update.maxInFlight.resolve(total: chains.count, minimum: 1)
+        if group.runsEtcd { width = min(width, quorumBudget(members: group.instances)) }
+        var previous = after
+        var all: [Int] = []
+        var rest = chains[...]
+        while !rest.isEmpty {
+            var ends: [Int] = []
+            for chain in rest.prefix(width) {
+                if let last = builder.add(chain, after: previous) { ends.append(last) }
+            }
+            rest = rest.dropFirst(width)
+            all += ends
+            previous = ends.isEmpty ? previous : ends
+        }
+        return all
     }
 
     /// Most etcd members that may be unavailable at once: `(n-1)/2`, at least 1.

@@ -103,13 +103,30 @@ struct World {
         }
     }
 
-    /// Instances that exist but are no longer desired: scale-down (highest index first by
-    /// construction of the desired set) or a removed group.
-    func surplusChains() -> [Chain] {
+    /// Instances that exist but are no longer desired, highest index first.
+    private var surplus: [String] {
         let desired = Set(spec.groups.flatMap { g in (0..<g.instances).map { World.id(cluster, g.name, $0) } })
         let known = Set(records.keys).union(current.keys).union(disks.keys)
-        return known.subtracting(desired).sorted().map { id in removal(id, reason: surplusReason(id)) }
+        return known.subtracting(desired).sorted { World.indexOf($0) > World.indexOf($1) }
     }
+
+    /// Scale-down of a group that is still in the spec.
+    func surplusChains(group: String) -> [Chain] {
+        surplus.filter { World.groupOf($0) == group }.map { removal($0, reason: surplusReason($0)) }
+    }
+
+    /// Every instance of groups removed from the spec.
+    func surplusChainsOfRemovedGroups() -> [Chain] {
+        let groups = Set(spec.groups.map(\.name))
+        return surplus.filter { !groups.contains(World.groupOf($0)) }.map { removal($0, reason: surplusReason($0)) }
+    }
+
+    static func groupOf(_ id: String) -> String {
+        let parts = id.split(separator: "/")
+        return parts.count == 3 ? String(parts[1]) : ""
+    }
+
+    static func indexOf(_ id: String) -> Int { Int(id.split(separator: "/").last ?? "") ?? 0 }
 
     private func surplusReason(_ id: String) -> String {
         let parts = id.split(separator: "/")

@@ -40,12 +40,14 @@ struct RunCommand: AsyncParsableCommand {
         do { try await ingester.pass() } catch { logger.error("initial ingestion failed", metadata: ["error": "\(error)"]) }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: ingest), .init(service: controller)],
+                services: [
+                    .init(service: ingest), .init(service: controller),
+                    .init(service: ReadyService(logger: logger, metadata: [
+                        "db": "\(factory.store.path)", "specs": "\(directory)", "workers": "\(execution.workers)",
+                    ])),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-        logger.info("bosun run started", metadata: [
-            "db": "\(factory.store.path)", "specs": "\(directory)", "workers": "\(execution.workers)",
-        ])
         try await group.run()
         logger.info("bosun run stopped")
     }

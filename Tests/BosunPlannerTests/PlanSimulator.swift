@@ -68,7 +68,8 @@ struct PlanSimulator {
                 let inFlight = changed.filter { firstWave[$0]! <= w && w <= lastWave[$0]! }.count
                 peakInFlight[group.name] = max(peakInFlight[group.name] ?? 0, inFlight)
                 if group.runsEtcd {
-                    let down = changed.filter { i in downFrom[i].map { $0 <= w && w < (downTo[i] ?? Int.max) } ?? false }.count
+                    // A removed member is down only while its removal runs; afterwards it is gone.
+                    let down = changed.filter { i in downFrom[i].map { $0 <= w && w < (downTo[i] ?? lastWave[i]! + 1) } ?? false }.count
                     peakEtcdDown[group.name] = max(peakEtcdDown[group.name] ?? 0, down)
                 }
             }

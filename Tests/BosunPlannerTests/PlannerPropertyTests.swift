@@ -71,12 +71,13 @@ import Testing
         }
     }
 
-    func checkInvariants(_ sim: PlanSimulator, _ spec: ClusterSpec, seed: UInt64) {
+    func checkInvariants(_ sim: PlanSimulator, _ spec: ClusterSpec, before: ClusterSpec, seed: UInt64) {
         for group in spec.groups {
             let changed = sim.peakInFlight[group.name] ?? 0
-            // A group's width is resolved against its changed count, which is at most `instances`.
-            let widthCap = group.update.maxInFlight.resolve(total: max(group.instances, 1), minimum: 1)
-            #expect(changed <= max(widthCap, 1) || changed <= group.instances, "seed \(seed): \(group.name) in flight \(changed)")
+            // Widths resolve against the changed (or surplus) count, at most the larger size.
+            let previous = before.groups.first { $0.name == group.name }?.instances ?? 0
+            let widthCap = group.update.maxInFlight.resolve(total: max(group.instances, previous, 1), minimum: 1)
+            #expect(changed <= widthCap, "seed \(seed): \(group.name) in flight \(changed) > \(widthCap)")
             if group.runsEtcd, let down = sim.peakEtcdDown[group.name] {
                 #expect(down <= max(1, (group.instances - 1) / 2), "seed \(seed): etcd down \(down) of \(group.instances)")
             }
@@ -92,7 +93,7 @@ import Testing
         #expect(sim.plan(spec).isEmpty, "seed \(seed): not converged after create")
         let next = Self.mutate(spec, &r)
         _ = try sim.apply(sim.plan(next), spec: next)
-        checkInvariants(sim, next, seed: UInt64(seed))
+        checkInvariants(sim, next, before: spec, seed: UInt64(seed))
         let again = sim.plan(next)
         #expect(again.isEmpty, "seed \(seed): leftover \(again.actions.map { "\($0.instance ?? "") \($0.kind.name): \($0.reason)" })")
     }
@@ -126,3 +127,4 @@ import Testing
 }
 
 extension PlannerPropertyTests.Rng: RandomNumberGenerator {}
+
