@@ -83,11 +83,12 @@ enum SimDatabase {
             let queue = try DatabaseQueue(path: path, configuration: config)
             verdict = try queue.read { db in try check(db, path: path) }
             try queue.close()
-        } catch let error as DatabaseError {
-            if error.resultCode == .SQLITE_BUSY { throw SimError.wrap(error) }
+        } catch let error as DatabaseError where [.SQLITE_NOTADB, .SQLITE_CORRUPT].contains(error.resultCode) {
             throw SimError.terminal(
                 SimErrorCode.notASimDatabase,
                 "\(path) is not a SQLite database (\(error.message ?? "\(error.resultCode)")); it was left unchanged")
+        } catch let error as DatabaseError where [.SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY].contains(error.resultCode) {
+            throw readOnly(URL(fileURLWithPath: path).deletingLastPathComponent().path, EACCES)
         } catch {
             throw SimError.wrap(error)
         }

@@ -19,6 +19,11 @@ enum SimError {
         ProviderError(.terminal, code: ProviderError.quotaExceeded, message: message)
     }
 
+    /// A known idempotency key came back with other parameters.
+    static func keyReused(_ key: String, by existing: String) -> ProviderError {
+        terminal(SimErrorCode.idempotentParameterMismatch, "idempotency key \(key) already made \(existing) with other parameters")
+    }
+
     static func terminal(_ code: String, _ message: String) -> ProviderError {
         ProviderError(.terminal, code: code, message: message)
     }

@@ -1,0 +1,122 @@
+import BosunProvider
+import Foundation
+import GRDB
+
+/// The simulated cloud: a real `InfrastructureProvider` and `NodeAgent` over its own SQLite
+/// file, shared safely by every process that opens it (the controller, `bosun sim …`, tests).
+/// Each call is one transaction, then the injected latency; faults and quotas are read from the
+/// file on every call, so a change made by another process applies from the next call on.
+/// Operators and tests break it behind the controller's back through `console`.
+public final class SimCloud: Sendable {
+    /// The provider's name in logs and events.
+    public let name = "sim"
+    /// The sim state file.
+    public let path: String
+    let pool: DatabasePool
+    let environment: SimEnvironment
+    let dice: SimDice
+
+    /// Opens the sim state at `path`, creating it (and its schema) if the file does not exist.
+    ///
+    /// Throws a terminal `ProviderError`, changing nothing on disk, when the directory is missing
+    /// (`StateDirectoryMissing`) or not writable (`StateDirectoryReadOnly`), or when the file is
+    /// not a sim state (`NotASimDatabase`, `NewerSimDatabase`).
+    public init(path: String, environment: SimEnvironment = .live) throws(ProviderError) {
+        self.path = path
+        self.environment = environment
+        dice = SimDice(seed: environment.seed)
+        pool = try SimDatabase.open(path: path)
+    }
+
+    /// Where the sim state lives unless told otherwise: `BOSUN_SIM_STATE` if set, else
+    /// `bosun-sim.db` beside the state database.
+    public static func defaultPath(
+        stateDatabase: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String {
+        if let path = environment["BOSUN_SIM_STATE"], !path.isEmpty { return path }
+        return URL(fileURLWithPath: stateDatabase).deletingLastPathComponent().appendingPathComponent("bosun-sim.db").path
+    }
+
+    /// The operator's hand: list everything, break things, set faults, reset.
+    public var console: SimConsole { SimConsole(cloud: self) }
+
+    /// Closes the file; later calls throw. Throws if SQLite cannot close it cleanly.
+    public func close() throws(ProviderError) {
+        do { try pool.close() } catch { throw SimError.wrap(error) }
+    }
+
+    /// What a call's body sees: the time of the call and the cloud's settings at that moment.
+    struct Moment: Sendable {
+        var now: Double
+        var cloud: CloudTable.Row
+    }
+
+    private struct Outcome<T: Sendable>: Sendable {
+        var result: Result<T, ProviderError>
+        var delay: Duration
+    }
+
+    /// Runs one provider or agent call: one transaction that reads the settings, draws the
+    /// call's fate and (unless a fault says otherwise) runs `body`; then the drawn delay; then the
+    /// result. Only `ProviderError` leaves here. A body that throws leaves no trace (savepoint).
+    func perform<T: Sendable>(
+        _ operation: SimOperation, _ body: @escaping @Sendable (Database, Moment) throws -> T
+    ) async throws(ProviderError) -> T {
+        let access: @Sendable (Database) throws -> Outcome<T> = { db in
+            let cloud = try CloudTable.load(db)
+            let faults = try CloudTable.faults(db, for: operation)
+            let roll = self.dice.roll(faults, revision: cloud.revision, seed: cloud.seed)
+            let moment = Moment(now: self.environment.now().timeIntervalSince1970, cloud: cloud)
+            let result: Result<T, ProviderError>
+            switch roll.fate {
+            case .proceed:
+                result = Self.attempt(db, write: !operation.isRead) { try body(db, moment) }
+            case .retryable:
+                result = .failure(ProviderError(.retryable, code: ProviderError.unavailable, message: "injected fault: \(operation.rawValue) failed"))
+            case .terminal:
+                result = .failure(SimError.terminal(SimErrorCode.injectedFailure, "injected fault: \(operation.rawValue) failed"))
+            case .timeout(let applied):
+                if applied && !operation.isRead { _ = Self.attempt(db, write: true) { try body(db, moment) } }
+                result = .failure(ProviderError(.retryable, code: ProviderError.timeout, message: "\(operation.rawValue) timed out; it may or may not have taken effect"))
+            }
+            return Outcome(result: result, delay: roll.delay)
+        }
+        let outcome: Outcome<T>
+        do {
+            outcome = operation.isRead ? try await pool.read(access) : try await pool.write(access)
+            if outcome.delay > .zero { try await environment.sleep(outcome.delay) }
+        } catch {
+            throw SimError.wrap(error)
+        }
+        return try outcome.result.get()
+    }
+
+    /// Runs an operator action in one write transaction, with no faults and no latency.
+    func administer<T: Sendable>(_ body: @escaping @Sendable (Database, Moment) throws -> T) async throws(ProviderError) -> T {
+        do {
+            return try await pool.write { db in
+                try body(db, Moment(now: self.environment.now().timeIntervalSince1970, cloud: CloudTable.load(db)))
+            }
+        } catch {
+            throw SimError.wrap(error)
+        }
+    }
+
+    /// Runs `body`, rolling back whatever it wrote if it throws.
+    private static func attempt<T>(_ db: Database, write: Bool, _ body: () throws -> T) -> Result<T, ProviderError> {
+        var value: T?
+        do {
+            if write {
+                try db.inSavepoint {
+                    value = try body()
+                    return .commit
+                }
+            } else {
+                value = try body()
+            }
+        } catch {
+            return .failure(SimError.wrap(error))
+        }
+        return value.map { .success($0) } ?? .failure(SimError.terminal("InternalError", "call produced no result"))
+    }
+}
