@@ -4,5 +4,15 @@ import ArgumentParser
 struct SimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim",
-        abstract: "Inspect and break the simulated cloud.")
+        abstract: "Inspect and break the simulated cloud.",
+        discussion: """
+            The sim state is a SQLite file shared by every process that opens it: --state PATH, else
+            BOSUN_SIM_STATE, else bosun-sim.db beside the state database (--db). What you break here, a
+            running `bosun run` sees on its next call.
+            """,
+        subcommands: [
+            SimVMsCommand.self, SimDisksCommand.self, SimLBsCommand.self, SimKillCommand.self, SimStopCommand.self,
+            SimDetachCommand.self, SimDeregisterCommand.self, SimFailJobCommand.self, SimRogueCommand.self,
+            SimFaultsCommand.self, SimResetCommand.self, SimCreateVMCommand.self,
+        ])
 }

@@ -1,0 +1,29 @@
+import ArgumentParser
+import BosunProvider
+import BosunSim
+import Foundation
+
+/// Options every `bosun sim` subcommand takes: the global ones plus where the sim state is.
+struct SimOptions: ParsableArguments {
+    @OptionGroup var global: GlobalOptions
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Sim state file (env BOSUN_SIM_STATE; default: bosun-sim.db beside the state database).", valueName: "path"))
+    var state: String?
+
+    var statePath: String { state ?? SimCloud.defaultPath(stateDatabase: global.databasePath) }
+
+    /// Opens the sim, runs `body` and closes it. A `ProviderError` (from opening or from `body`)
+    /// goes to stderr and the command exits 1.
+    func withCloud<T>(_ body: (SimCloud) async throws -> T) async throws -> T {
+        do {
+            let cloud = try SimCloud(path: statePath)
+            defer { try? cloud.close() }
+            return try await body(cloud)
+        } catch let error as ProviderError {
+            Output.error("\(error) (\(error.kind))")
+            throw ExitCode.failure
+        }
+    }
+}
