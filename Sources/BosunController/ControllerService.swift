@@ -1,6 +1,7 @@
 import BosunStore
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// The reconcile half of `bosun run`: one work queue keyed by cluster, fed by spec changes,
 /// scheduled passes (`interval` ± 10 % jitter, per cluster), retry timers after failures and an
@@ -12,6 +13,8 @@ public final class ControllerService: Service, Sendable {
     public let interval: Duration
     public let concurrency: Int
     private let logger: Logger
+    /// Consecutive failed passes per cluster, for the retry backoff (shared by all workers).
+    private let failures = Mutex<[String: Int]>([:])
 
     public init(reconciler: Reconciler, interval: Duration = .seconds(30), concurrency: Int = 32, logger: Logger) {
         self.reconciler = reconciler
@@ -40,19 +43,20 @@ public final class ControllerService: Service, Sendable {
     }
 
     private func work() async {
-        var failures: [String: Int] = [:]
         while let cluster = await queue.next() {
             let outcome = await reconciler.reconcile(cluster)
             switch outcome {
             case .converged:
-                failures[cluster] = nil
+                failures.withLock { $0[cluster] = nil }
                 await queue.add(cluster, after: jittered(interval))
             case .progressed:
-                failures[cluster] = nil
+                failures.withLock { $0[cluster] = nil }
                 await queue.add(cluster)
             case .failed(let message):
-                let n = (failures[cluster] ?? 0) + 1
-                failures[cluster] = n
+                let n = failures.withLock { f -> Int in
+                    f[cluster, default: 0] += 1
+                    return f[cluster]!
+                }
                 let delay = reconciler.policy.retry.delay(afterAttempt: n + 1, unit: 0.5 + reconciler.random.unit() / 2)
                 logger.warning("pass failed; retrying", metadata: ["cluster": "\(cluster)", "in": "\(delay)", "error": "\(message)"])
                 await queue.add(cluster, after: delay)

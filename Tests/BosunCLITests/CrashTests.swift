@@ -44,6 +44,26 @@ import Glibc
         }
     }
 
+    @Test func sigtermDuringRunFinishesInFlightParksTheRestAndResumes() async throws {
+        let w = try SimWorld()
+        #expect(try w.bosun(["sim", "faults", "--latency", "20ms"]).status == 0)
+        try w.publish(Self.big)
+        let args = ["run", "--db", w.db, "--specs", w.specs, "--workers", "8"] + SimWorld.fast
+        let run = try BosunProcess.start(args, log: w.dir + "/run.log")
+        try await BosunProcess.waitFor("work under way", timeout: .seconds(60)) {
+            (Int(try w.sql("SELECT count(*) FROM actions WHERE state = 'succeeded'")) ?? 0) >= 20
+        }
+        kill(run.processIdentifier, SIGTERM)
+        #expect(try await BosunProcess.waitExit(run) == 0, "graceful stop exits 0")
+        #expect(try w.sql("SELECT count(*) FROM actions WHERE state = 'running'") == "0", "nothing left half-done")
+        #expect(try w.sql("SELECT count(*) FROM actions WHERE state = 'pending' AND last_error LIKE 'parked%'") != "0", "the rest was parked")
+        #expect(!FileManager.default.fileExists(atPath: w.db + "-wal"), "the database was closed cleanly")
+        let again = try w.bosun(["apply", "--workers", "16"], fast: true)
+        #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        try w.expectExact(masters: 5, workers: 45)
+        #expect(try w.vms().count == 50)
+    }
+
     @Test func twoControllersOnOneDatabaseRunEachActionOnce() async throws {
         let w = try SimWorld()
         #expect(try w.bosun(["sim", "faults", "--latency", "2ms"]).status == 0)
