@@ -13,8 +13,7 @@ struct ApplyCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var execution: ExecutionOptions
 
-    @Option(help: ArgumentHelp("Sim state file (env BOSUN_SIM_STATE).", valueName: "path"))
-    var simState: String?
+    @OptionGroup var providers: ProviderOptions
 
     @Option(help: "Reconcile passes per cluster before giving up.")
     var maxPasses: Int = 20
@@ -27,7 +26,7 @@ struct ApplyCommand: AsyncParsableCommand {
 
     func run() async throws {
         global.bootstrapLogging()
-        let factory = try ControllerFactory(global: global, execution: execution, simState: simState, role: "apply")
+        let factory = try ControllerFactory(global: global, execution: execution, providers: providers, role: "apply")
         defer { factory.close() }
         let targets = try await ingestAndSelect(factory: factory, clusters: clusters, specs: global.specsDirectory)
         let outcomes = await ApplyDriver(factory: factory, maxPasses: maxPasses).run(targets)

@@ -13,9 +13,9 @@ struct ControllerFactory {
     let sim: SimCloud
     let reconciler: Reconciler
 
-    init(global: GlobalOptions, execution: ExecutionOptions, simState: String?, role: String) throws {
+    init(global: GlobalOptions, execution: ExecutionOptions, providers: ProviderOptions, role: String) throws {
         store = try global.openStore()
-        let simPath = simState ?? SimCloud.defaultPath(stateDatabase: global.databasePath)
+        let simPath = providers.simPath(stateDatabase: global.databasePath)
         do {
             sim = try SimCloud(path: simPath)
         } catch {

@@ -11,8 +11,7 @@ struct DeleteCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var execution: ExecutionOptions
 
-    @Option(help: ArgumentHelp("Sim state file (env BOSUN_SIM_STATE).", valueName: "path"))
-    var simState: String?
+    @OptionGroup var providers: ProviderOptions
 
     @Flag(help: "Do not ask for confirmation.")
     var yes = false
@@ -33,7 +32,7 @@ struct DeleteCommand: AsyncParsableCommand {
                 throw ExitCode.failure
             }
         }
-        let factory = try ControllerFactory(global: global, execution: execution, simState: simState, role: "delete")
+        let factory = try ControllerFactory(global: global, execution: execution, providers: providers, role: "delete")
         defer { factory.close() }
         do {
             try factory.store.requestDeletion(cluster: cluster)

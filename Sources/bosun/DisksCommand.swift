@@ -28,7 +28,7 @@ struct DisksCommand: AsyncParsableCommand {
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete an orphaned disk at the provider (its data is gone).")
         @OptionGroup var global: GlobalOptions
-        @Option(help: ArgumentHelp("Sim state file (env BOSUN_SIM_STATE).", valueName: "path")) var simState: String?
+        @OptionGroup var providers: ProviderOptions
         @Argument(help: "The orphaned disk's id.") var id: String
 
         func run() async throws {
@@ -38,7 +38,7 @@ struct DisksCommand: AsyncParsableCommand {
                 throw ExitCode.failure
             }
             do {
-                let sim = try SimCloud(path: simState ?? SimCloud.defaultPath(stateDatabase: global.databasePath))
+                let sim = try SimCloud(path: providers.simPath(stateDatabase: global.databasePath))
                 defer { try? sim.close() }
                 try await sim.deleteDisk(id: id)
                 try store.markDiskDeleted(id)

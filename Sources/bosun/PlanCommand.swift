@@ -13,8 +13,7 @@ struct PlanCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var execution: ExecutionOptions
 
-    @Option(help: ArgumentHelp("Sim state file (env BOSUN_SIM_STATE).", valueName: "path"))
-    var simState: String?
+    @OptionGroup var providers: ProviderOptions
 
     @Flag(help: "Exit 2 when there are changes, 0 when none.")
     var detailedExitcode = false
@@ -26,7 +25,7 @@ struct PlanCommand: AsyncParsableCommand {
     var clusters: [String] = []
 
     func run() async throws {
-        let factory = try ControllerFactory(global: global, execution: execution, simState: simState, role: "plan")
+        let factory = try ControllerFactory(global: global, execution: execution, providers: providers, role: "plan")
         defer { factory.close() }
         let targets = try await ingestAndSelect(factory: factory, clusters: clusters, specs: global.specsDirectory)
         var plans: [Plan] = []

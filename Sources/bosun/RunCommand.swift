@@ -22,13 +22,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Full re-list of the spec directory, as a safety net for missed events.", valueName: "duration"))
     var relist: DurationOption = DurationOption(.seconds(20))
 
-    @Option(help: ArgumentHelp("Sim state file (env BOSUN_SIM_STATE).", valueName: "path"))
-    var simState: String?
+    @OptionGroup var providers: ProviderOptions
 
     func run() async throws {
         global.bootstrapLogging()
         let logger = Logger(label: "bosun")
-        let factory = try ControllerFactory(global: global, execution: execution, simState: simState, role: "run")
+        let factory = try ControllerFactory(global: global, execution: execution, providers: providers, role: "run")
         defer { factory.close() }
         let directory = global.specsDirectory
         let controller = ControllerService(reconciler: factory.reconciler, interval: interval.duration, logger: Logger(label: "bosun.controller"))
