@@ -38,49 +38,58 @@ struct PlanExecutor: Sendable {
 
     func execute(_ plan: Plan, journalIDs: [Int64], planID: String) async -> ExecutionResult {
         var result = ExecutionResult()
-        var state = [Outcome?](repeating: nil, count: plan.actions.count)
-        var started = [Bool](repeating: false, count: plan.actions.count)
-        var doomed = Set<Int>()
-        var dependents: [Int: [Int]] = [:]
-        for action in plan.actions { for dep in action.dependsOn { dependents[dep, default: []].append(action.id) } }
+        let count = plan.actions.count
+        // Unmet prerequisites per action; an action is ready at zero. O(edges) in all.
+        var waitingOn = plan.actions.map(\.dependsOn.count)
+        var dependents = [[Int]](repeating: [], count: count)
+        for action in plan.actions { for dep in action.dependsOn { dependents[dep].append(action.id) } }
+        var started = [Bool](repeating: false, count: count)
+        var doomed = [Bool](repeating: false, count: count)
+        var ready = plan.actions.filter { $0.dependsOn.isEmpty }.map(\.id)
 
         await withTaskGroup(of: (Int, Outcome).self) { group in
             func launchReady() {
                 guard !stop.isStopped else { return }
-                for action in plan.actions where !started[action.id] && !doomed.contains(action.id) {
-                    guard action.dependsOn.allSatisfy({ if case .succeeded? = state[$0] { true } else { false } }) else { continue }
-                    started[action.id] = true
-                    let id = journalIDs[action.id]
-                    let key = "\(planID)/\(action.id)"
+                for id in ready where !doomed[id] {
+                    started[id] = true
+                    let action = plan.actions[id]
+                    let journalID = journalIDs[id]
+                    let key = "\(planID)/\(id)"
                     group.addTask {
                         // Unstructured on purpose: cancelling the pass must not abort a call
                         // that is already talking to the provider.
-                        let outcome = await Task { await run(action, journalID: id, key: key) }.value
-                        return (action.id, outcome)
+                        let outcome = await Task { await run(action, journalID: journalID, key: key) }.value
+                        return (id, outcome)
                     }
                 }
+                ready.removeAll()
             }
             launchReady()
             for await (id, outcome) in group {
-                state[id] = outcome
                 switch outcome {
                 case .succeeded:
                     result.succeeded += 1
+                    for next in dependents[id] {
+                        waitingOn[next] -= 1
+                        if waitingOn[next] == 0 { ready.append(next) }
+                    }
                 case .parked:
                     result.parked += 1
                 case .failed(let message):
                     result.failed.append((plan.actions[id], message))
-                    var queue = dependents[id] ?? []
+                    var queue = dependents[id]
                     while let next = queue.popLast() {
-                        if doomed.insert(next).inserted { queue += dependents[next] ?? [] }
+                        if !doomed[next] {
+                            doomed[next] = true
+                            queue += dependents[next]
+                        }
                     }
                 }
                 launchReady()
             }
         }
-        let neverStarted = plan.actions.filter { !started[$0.id] }.map { journalIDs[$0.id] }
-        let doomedIDs = neverStarted.filter { id in doomed.contains(journalIDs.firstIndex(of: id)!) }
-        let parkedIDs = neverStarted.filter { !doomedIDs.contains($0) }
+        let doomedIDs = (0..<count).filter { !started[$0] && doomed[$0] }.map { journalIDs[$0] }
+        let parkedIDs = (0..<count).filter { !started[$0] && !doomed[$0] }.map { journalIDs[$0] }
         result.cancelled = doomedIDs.count
         result.parked += parkedIDs.count
         do {
