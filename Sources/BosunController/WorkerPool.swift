@@ -3,7 +3,7 @@
 public actor WorkerPool {
     public let capacity: Int
     private var busy = 0
-    private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
+    private var waitingRequests: [String: [CheckedContinuation<Void, Never>]] = [:]
     private var rotation: [String] = []
 
     public init(capacity: Int) {
@@ -18,8 +18,8 @@ public actor WorkerPool {
             return
         }
         await withCheckedContinuation { continuation in
-            if waiting[cluster] == nil { rotation.append(cluster) }
-            waiting[cluster, default: []].append(continuation)
+            if waitingRequests[cluster] == nil { rotation.append(cluster) }
+            waitingRequests[cluster, default: []].append(continuation)
             dispatch()
         }
     }
@@ -32,16 +32,19 @@ public actor WorkerPool {
 
     public var inUse: Int { busy }
 
+    /// Requests waiting for a slot, over all clusters.
+    public var waiting: Int { waitingRequests.values.reduce(0) { $0 + $1.count } }
+
     private func dispatch() {
         while busy < capacity, !rotation.isEmpty {
             let cluster = rotation.removeFirst()
-            var queue = waiting[cluster] ?? []
+            var queue = waitingRequests[cluster] ?? []
             guard !queue.isEmpty else { continue }
             let next = queue.removeFirst()
             if queue.isEmpty {
-                waiting[cluster] = nil
+                waitingRequests[cluster] = nil
             } else {
-                waiting[cluster] = queue
+                waitingRequests[cluster] = queue
                 rotation.append(cluster)
             }
             busy += 1
