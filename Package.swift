@@ -50,7 +50,7 @@ let package = Package(
         .target(
             name: "BosunSim",
             dependencies: [
-                "BosunProvider",
+                "BosunModel", "BosunProvider",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

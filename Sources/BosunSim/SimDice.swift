@@ -1,3 +1,4 @@
+import BosunModel
 import Synchronization
 
 /// The seeded source of every random choice the sim makes. One stream per process, reseeded
