@@ -25,6 +25,7 @@ let package = Package(
             resources: [
                 .embedInCode("v0001_init.sql"),
                 .embedInCode("v0002_reconcile.sql"),
+                .embedInCode("v0003_indexes.sql"),
             ]
         ),
         // YAML decoding, validation, canonical hashing, directory listing and watching.

@@ -14,12 +14,14 @@ struct InstanceChanges {
     let record: InstanceRecord?
     let memberOf: Set<String>
     let health: NodeHealth?
+    /// `JobsConfig.hash` of the group, computed once per group by the caller.
+    let jobsHash: String
 
     enum Kind { case none, create, heal, rollout }
 
     /// The chain and whether it must go through the rollout (canaries, maxInFlight, quorum).
     func chain() -> (Kind, Chain) {
-        let hash = JobsConfig.hash(spec, group)
+        let hash = jobsHash
         guard let vm else { return (.create, creation(hash)) }
         var why: [String] = []
         if vm.image != spec.image { why.append("image \(vm.image) → \(spec.image)") }

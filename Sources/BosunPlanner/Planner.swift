@@ -35,8 +35,9 @@ public struct Planner: Sendable {
             var rollout: [(GroupSpec, [(index: Int, az: String, chain: Chain)])] = []
             for group in spec.groups {
                 var changed: [(index: Int, az: String, chain: Chain)] = []
+                let hash = JobsConfig.hash(spec, group)
                 for (index, az) in world.placement(group).enumerated() {
-                    guard let changes = world.changes(group: group, index: index, az: az) else {
+                    guard let changes = world.changes(group: group, index: index, az: az, jobsHash: hash) else {
                         findings.append(world.diskLostFinding(group: group, index: index))
                         continue
                     }

@@ -15,6 +15,8 @@ struct World {
     /// Instance id → its disk, and disks of instances that also have another.
     let disks: [String: Disk]
     let memberships: [String: Set<String>]  // vm id → LB names
+    /// Instances that exist but are no longer desired, highest index first.
+    let surplus: [String]
 
     init(cluster: String, spec: ClusterSpec, observed: Observed, recorded: Recorded) {
         self.cluster = cluster
@@ -51,6 +53,8 @@ struct World {
         var memberships: [String: Set<String>] = [:]
         for (lb, vms) in observed.members { for vm in vms { memberships[vm, default: []].insert(lb) } }
         self.memberships = memberships
+        let known = Set(records.keys).union(current.keys).union(disks.keys)
+        surplus = known.subtracting(desiredIDs).sorted { World.indexOf($0) > World.indexOf($1) }
     }
 
     static func id(_ cluster: String, _ group: String, _ index: Int) -> String { "\(cluster)/\(group)/\(index)" }
@@ -74,7 +78,7 @@ struct World {
 
     /// The changes of one desired instance, or nil when its recorded disk is lost (it is then
     /// left alone: no silent empty replacement).
-    func changes(group: GroupSpec, index: Int, az: String) -> InstanceChanges? {
+    func changes(group: GroupSpec, index: Int, az: String, jobsHash: String) -> InstanceChanges? {
         let id = World.id(cluster, group.name, index)
         let record = records[id]
         if let diskID = record?.diskID, disks[id]?.id != diskID, !observed.disks.contains(where: { $0.id == diskID }) {
@@ -83,7 +87,8 @@ struct World {
         let vm = current[id]
         return InstanceChanges(
             id: id, group: group, index: index, az: az, spec: spec, vm: vm, disk: disks[id], record: record,
-            memberOf: vm.map { memberships[$0.id] ?? [] } ?? [], health: vm.flatMap { observed.health[$0.id] })
+            memberOf: vm.map { memberships[$0.id] ?? [] } ?? [], health: vm.flatMap { observed.health[$0.id] },
+            jobsHash: jobsHash)
     }
 
     func diskLostFinding(group: GroupSpec, index: Int) -> Finding {
@@ -103,12 +108,6 @@ struct World {
         }
     }
 
-    /// Instances that exist but are no longer desired, highest index first.
-    private var surplus: [String] {
-        let desired = Set(spec.groups.flatMap { g in (0..<g.instances).map { World.id(cluster, g.name, $0) } })
-        let known = Set(records.keys).union(current.keys).union(disks.keys)
-        return known.subtracting(desired).sorted { World.indexOf($0) > World.indexOf($1) }
-    }
 
     /// Scale-down of a group that is still in the spec.
     func surplusChains(group: String) -> [Chain] {

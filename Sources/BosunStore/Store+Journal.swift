@@ -35,14 +35,12 @@ extension Store {
     /// Marks an action running for `owner`; returns the attempt number.
     public func markRunning(_ id: Int64, owner: String) throws -> Int {
         try write { db in
-            try db.execute(
-                sql: """
-                    UPDATE actions SET state = 'running', owner = ?, attempts = attempts + 1,
-                        started_at = coalesce(started_at, ?), next_attempt_at = NULL
-                    WHERE id = ?
-                    """,
-                arguments: [owner, now(), id])
-            return try Int.fetchOne(db, sql: "SELECT attempts FROM actions WHERE id = ?", arguments: [id]) ?? 1
+            let statement = try db.cachedStatement(sql: """
+                UPDATE actions SET state = 'running', owner = ?, attempts = attempts + 1,
+                    started_at = coalesce(started_at, ?), next_attempt_at = NULL
+                WHERE id = ? RETURNING attempts
+                """)
+            return try Int.fetchOne(statement, arguments: [owner, now(), id]) ?? 1
         }
     }
 
@@ -60,9 +58,8 @@ extension Store {
     public func markSucceeded(_ id: Int64, effect: ActionEffect) throws {
         try write { db in
             try apply(effect, db)
-            try db.execute(
-                sql: "UPDATE actions SET state = 'succeeded', finished_at = ?, next_attempt_at = NULL WHERE id = ?",
-                arguments: [now(), id])
+            try db.cachedStatement(sql: "UPDATE actions SET state = 'succeeded', finished_at = ?, next_attempt_at = NULL WHERE id = ?")
+                .execute(arguments: [now(), id])
         }
     }
 
@@ -129,62 +126,62 @@ extension Store {
         case .none:
             break
         case .vmCreated(let instance, let cluster, let group, let index, let az, let vm):
-            try db.execute(
-                sql: """
+            try Self.run(db, """
                     INSERT INTO instances (id, cluster, group_name, idx, az, vm_id, state, health, applied_hash, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, 'unknown', NULL, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET vm_id = excluded.vm_id, az = excluded.az, state = excluded.state,
                         health = 'unknown', applied_hash = NULL, updated_at = excluded.updated_at
                     """,
-                arguments: [instance, cluster, group, index, az, vm.id, vm.state == .running ? "running" : "creating", at, at])
+                [instance, cluster, group, index, az, vm.id, vm.state == .running ? "running" : "creating", at, at])
         case .vmDeleted(let vmID):
-            try db.execute(
-                sql: "UPDATE instances SET vm_id = NULL, state = 'missing', health = 'unknown', updated_at = ? WHERE vm_id = ?",
-                arguments: [at, vmID])
-            try db.execute(sql: "DELETE FROM lb_members WHERE vm_id = ?", arguments: [vmID])
-            try db.execute(
-                sql: "UPDATE disks SET state = 'detached', updated_at = ? WHERE state = 'attached' AND instance_id IN (SELECT id FROM instances WHERE vm_id IS NULL)",
-                arguments: [at])
+            try Self.run(db, "UPDATE instances SET vm_id = NULL, state = 'missing', health = 'unknown', updated_at = ? WHERE vm_id = ?",
+                [at, vmID])
+            try Self.run(db, "DELETE FROM lb_members WHERE vm_id = ?", [vmID])
+            try Self.run(db, "UPDATE disks SET state = 'detached', updated_at = ? WHERE state = 'attached' AND instance_id IN (SELECT id FROM instances WHERE vm_id IS NULL)",
+                [at])
         case .diskCreated(let disk):
-            try db.execute(
-                sql: """
+            try Self.run(db, """
                     INSERT INTO disks (id, cluster, instance_id, size_mib, type, state, created_at, updated_at)
                     VALUES (?, ?, (SELECT id FROM instances WHERE id = ?), ?, ?, 'detached', ?, ?)
                     ON CONFLICT(id) DO NOTHING
                     """,
-                arguments: [disk.id, disk.cluster, disk.instanceID, disk.sizeMiB, disk.type, at, at])
+                [disk.id, disk.cluster, disk.instanceID, disk.sizeMiB, disk.type, at, at])
         case .diskAttached(let diskID, let instance):
-            try db.execute(
-                sql: "UPDATE disks SET state = 'attached', instance_id = ?, orphaned_at = NULL, updated_at = ? WHERE id = ?",
-                arguments: [instance, at, diskID])
+            try Self.run(db, "UPDATE disks SET state = 'attached', instance_id = ?, orphaned_at = NULL, updated_at = ? WHERE id = ?",
+                [instance, at, diskID])
         case .diskDetached(let diskID):
-            try db.execute(sql: "UPDATE disks SET state = 'detached', updated_at = ? WHERE id = ? AND state = 'attached'", arguments: [at, diskID])
+            try Self.run(db, "UPDATE disks SET state = 'detached', updated_at = ? WHERE id = ? AND state = 'attached'", [at, diskID])
         case .diskResized(let diskID, let size):
-            try db.execute(sql: "UPDATE disks SET size_mib = ?, updated_at = ? WHERE id = ?", arguments: [size, at, diskID])
+            try Self.run(db, "UPDATE disks SET size_mib = ?, updated_at = ? WHERE id = ?", [size, at, diskID])
         case .diskOrphaned(let diskID, let cluster, let size, let type):
-            try db.execute(
-                sql: """
+            try Self.run(db, """
                     INSERT INTO disks (id, cluster, instance_id, size_mib, type, state, created_at, orphaned_at, updated_at)
                     VALUES (?, ?, NULL, ?, ?, 'orphaned', ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET state = 'orphaned', orphaned_at = excluded.orphaned_at, updated_at = excluded.updated_at
                     """,
-                arguments: [diskID, cluster, size, type, at, at, at])
+                [diskID, cluster, size, type, at, at, at])
             try insertEvent(db, cluster: cluster, instance: nil, kind: "disk-orphaned",
                             message: "disk \(diskID) (\(size) MiB) kept as an orphan; delete it with `bosun disks delete \(diskID)`")
         case .jobsApplied(let instance, let hash):
-            try db.execute(sql: "UPDATE instances SET applied_hash = ?, updated_at = ? WHERE id = ?", arguments: [hash, at, instance])
+            try Self.run(db, "UPDATE instances SET applied_hash = ?, updated_at = ? WHERE id = ?", [hash, at, instance])
         case .jobsStopped(let instance):
-            try db.execute(sql: "UPDATE instances SET health = 'unhealthy', updated_at = ? WHERE id = ?", arguments: [at, instance])
+            try Self.run(db, "UPDATE instances SET health = 'unhealthy', updated_at = ? WHERE id = ?", [at, instance])
         case .healthy(let instance):
-            try db.execute(sql: "UPDATE instances SET health = 'healthy', state = 'running', updated_at = ? WHERE id = ?", arguments: [at, instance])
+            try Self.run(db, "UPDATE instances SET health = 'healthy', state = 'running', updated_at = ? WHERE id = ?", [at, instance])
         case .registered(let lb, let instance, let vmID):
-            try db.execute(
-                sql: "INSERT INTO lb_members (lb, instance_id, vm_id, registered_at) VALUES (?, ?, ?, ?) ON CONFLICT(lb, instance_id) DO UPDATE SET vm_id = excluded.vm_id",
-                arguments: [lb, instance, vmID, at])
+            try Self.run(db, "INSERT INTO lb_members (lb, instance_id, vm_id, registered_at) VALUES (?, ?, ?, ?) ON CONFLICT(lb, instance_id) DO UPDATE SET vm_id = excluded.vm_id",
+                [lb, instance, vmID, at])
         case .deregistered(let lb, let vmID):
-            try db.execute(sql: "DELETE FROM lb_members WHERE lb = ? AND vm_id = ?", arguments: [lb, vmID])
+            try Self.run(db, "DELETE FROM lb_members WHERE lb = ? AND vm_id = ?", [lb, vmID])
         case .instanceReleased(let instance):
-            try db.execute(sql: "DELETE FROM instances WHERE id = ?", arguments: [instance])
+            try Self.run(db, "DELETE FROM instances WHERE id = ?", [instance])
         }
+    }
+}
+
+extension Store {
+    /// Executes a hot-path statement through SQLite's prepared-statement cache.
+    static func run(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
     }
 }

@@ -28,17 +28,16 @@ extension Store {
     public func clusterState(_ name: String) throws -> ClusterState? {
         try pool.read { db in
             guard let row = try Row.fetchOne(
-                db, sql: "SELECT spec_json, generation, lifecycle FROM clusters WHERE name = ?", arguments: [name])
+                db, sql: "SELECT spec_json, spec_hash, generation, lifecycle FROM clusters WHERE name = ?", arguments: [name])
             else { return nil }
-            let spec = try CanonicalSpec.decode(row["spec_json"])
+            let spec = try decodeSpec(json: row["spec_json"], hash: row["spec_hash"])
             let instances = try Row.fetchAll(
-                db,
-                sql: """
+                try db.cachedStatement(sql: """
                     SELECT i.id, i.group_name, i.idx, i.az, i.vm_id, i.applied_hash,
                            (SELECT d.id FROM disks d WHERE d.instance_id = i.id AND d.state IN ('attached', 'detached')
                              ORDER BY d.created_at DESC LIMIT 1) AS disk_id
                     FROM instances i WHERE i.cluster = ?
-                    """,
+                    """),
                 arguments: [name]
             ).map {
                 InstanceRecord(id: $0["id"], group: $0["group_name"], index: $0["idx"], az: $0["az"], vmID: $0["vm_id"],

@@ -12,6 +12,9 @@ public final class Store: Sendable {
     let pool: DatabasePool
     let now: @Sendable () -> Date
     private let writes = Atomic<Int>(0)
+    /// Decoded specs by canonical hash: a pass re-reads a spec far more often than it changes,
+    /// and decoding JSON costs more than the rest of loading a cluster.
+    private let specCache = Mutex<[String: ClusterSpec]>([:])
 
     /// Write transactions committed through this store since it was opened (for benchmarks).
     public var writeTransactions: Int { writes.load(ordering: .relaxed) }
@@ -24,6 +27,17 @@ public final class Store: Sendable {
         self.path = path
         self.pool = try StateDatabase.open(path: path)
         self.now = now
+    }
+
+    /// The spec with canonical `json` and `hash`, decoded once per hash.
+    func decodeSpec(json: String, hash: String) throws -> ClusterSpec {
+        if let spec = specCache.withLock({ $0[hash] }) { return spec }
+        let spec = try CanonicalSpec.decode(json)
+        specCache.withLock { cache in
+            if cache.count >= 10_000 { cache.removeAll(keepingCapacity: true) }
+            cache[hash] = spec
+        }
+        return spec
     }
 
     /// Identifiers of the migrations this database has run, in order.
