@@ -7,17 +7,26 @@ struct Observer: Sendable {
     let handle: ProviderHandle
     let cluster: String
 
+    /// The four kinds of reads are independent, so they go out together: a pass waits for one
+    /// provider round trip, not four.
     func observe(loadBalancers: Set<String>) async throws -> Observed {
         let p = handle.infrastructure
-        let vms = try await retrying { try await p.listVMs(cluster: cluster) }
-        let disks = try await retrying { try await p.listDisks(cluster: cluster) }
-        let ours = Set(vms.map(\.id))
-        var members: [String: Set<String>] = [:]
-        for lb in loadBalancers.sorted() {
-            members[lb] = Set(try await retrying { try await p.listMembers(lb: lb) }).intersection(ours)
+        let cluster = cluster
+        async let vms = retrying { try await p.listVMs(cluster: cluster) }
+        async let disks = retrying { try await p.listDisks(cluster: cluster) }
+        async let health = retrying { try await handle.agent.health(cluster: cluster) }
+        let members = try await withThrowingTaskGroup(of: (String, [String]).self) { group in
+            for lb in loadBalancers {
+                group.addTask { (lb, try await retrying { try await p.listMembers(lb: lb) }) }
+            }
+            var out: [String: [String]] = [:]
+            for try await (lb, ids) in group { out[lb] = ids }
+            return out
         }
-        let health = try await retrying { try await handle.agent.health(cluster: cluster) }
-        return Observed(vms: vms, disks: disks, members: members, health: health)
+        let ours = Set(try await vms.map(\.id))
+        return Observed(
+            vms: try await vms, disks: try await disks,
+            members: members.mapValues { Set($0).intersection(ours) }, health: try await health)
     }
 
     private func retrying<T: Sendable>(_ call: @Sendable () async throws -> T) async throws -> T {

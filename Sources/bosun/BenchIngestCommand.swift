@@ -3,6 +3,7 @@ import BosunController
 import BosunSpec
 import BosunStore
 import Foundation
+import Logging
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,6 +30,11 @@ struct BenchIngestCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .error
+            return handler
+        }
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("bosun-bench-\(getpid())").path
         try? FileManager.default.removeItem(atPath: root)
         defer { try? FileManager.default.removeItem(atPath: root) }
