@@ -77,8 +77,13 @@ struct ApplyDriver {
         while !Task.isCancelled {
             if let now = try? factory.store.actionCounts() {
                 func delta(_ s: String) -> Int { (now[s] ?? 0) - (start[s] ?? 0) }
-                let line = "\r\u{1B}[2K\(clusters.count) cluster(s): \(delta("succeeded")) done, \(now["running"] ?? 0) running, "
-                    + "\(now["pending"] ?? 0) waiting, \(delta("failed")) failed"
+                let done = delta("succeeded"), failed = delta("failed") + delta("cancelled")
+                let total = done + failed + (now["running"] ?? 0) + (now["pending"] ?? 0)
+                let width = 30
+                let filled = total == 0 ? 0 : width * (done + failed) / total
+                let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+                let line = "\r\u{1B}[2K\(bar) \(done + failed)/\(total) actions, \(now["running"] ?? 0) running"
+                    + (failed > 0 ? ", \(failed) failed or cancelled" : "") + " (\(clusters.count) cluster(s))"
                 FileHandle.standardOutput.write(Data(line.utf8))
             }
             try? await Task.sleep(for: .milliseconds(200))
