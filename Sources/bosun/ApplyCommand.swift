@@ -38,14 +38,12 @@ struct ApplyCommand: AsyncParsableCommand {
 /// Ingests the spec directory once, reports rejected files on stderr, and resolves the
 /// clusters to act on (all reconcilable ones when none are named).
 func ingestAndSelect(factory: ControllerFactory, clusters: [String], specs: String) async throws -> [String] {
-    let report: IngestReport
     do {
-        report = try await Ingester(store: factory.store, directory: specs).pass()
+        try await Ingester(store: factory.store, directory: specs).pass()
     } catch {
         Output.error("ingesting \(specs): \(error)")
         throw ExitCode.failure
     }
-    _ = report
     for error in try factory.store.specErrors() {
         FileHandle.standardError.write(Data("warning: rejected, last accepted version stays: \(error.formatted)\n".utf8))
     }
