@@ -30,16 +30,9 @@ struct BenchIngestCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .error
-            return handler
-        }
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("bosun-bench-\(getpid())").path
-        try? FileManager.default.removeItem(atPath: root)
+        BenchSupport.quietLogging()
+        let (root, specs) = try BenchSupport.scratch("ingest")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let specs = root + "/specs"
-        try FileManager.default.createDirectory(atPath: specs, withIntermediateDirectories: true)
         for i in 0..<files { try BenchSpecs.write(index: i, image: "img-1", into: specs) }
         print("bosun bench ingest: \(files) spec files, \(trials) reaction trials, \(ProcessInfo.processInfo.activeProcessorCount) cores")
 
@@ -134,9 +127,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        let status = try String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)
-        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
-        return Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+        return BenchSupport.peakRSSKiB(pid: process.processIdentifier)
     }
 
     static func time(_ body: () throws -> Void) throws -> Double {

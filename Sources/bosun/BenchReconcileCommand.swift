@@ -35,16 +35,9 @@ struct BenchReconcileCommand: AsyncParsableCommand {
     var planClusters: Int = 1000
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var h = StreamLogHandler.standardError(label: label)
-            h.logLevel = .error
-            return h
-        }
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("bosun-bench-r-\(getpid())").path
-        try? FileManager.default.removeItem(atPath: root)
+        BenchSupport.quietLogging()
+        let (root, specs) = try BenchSupport.scratch("reconcile")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let specs = root + "/specs"
-        try FileManager.default.createDirectory(atPath: specs, withIntermediateDirectories: true)
         for i in 0..<clusters { try Self.writeSpec(i, workers: 7, into: specs) }
         print("bosun bench reconcile: \(clusters) clusters × 10 instances, \(workers) workers, sim latency \(latency.defaultValueDescription)")
 
@@ -163,7 +156,7 @@ struct BenchReconcileCommand: AsyncParsableCommand {
         print(String(format: "rename → accepted  p50 %6.1f ms  p99 %6.1f ms", accepted.p(50), accepted.p(99)))
         print(String(format: "rename → 1st action p50 %6.1f ms  p99 %6.1f ms  (ratio to accepted p50 %.2f)",
                      dispatched.p(50), dispatched.p(99), dispatched.p(50) / max(accepted.p(50), 0.001)))
-        print(String(format: "peak RSS           %8.1f MiB", Self.peakRSSKiB() / 1024))
+        print(String(format: "peak RSS           %8.1f MiB", BenchSupport.peakRSSKiB() / 1024))
         services.cancel()
         try? sim.close()
     }
@@ -229,12 +222,6 @@ struct BenchReconcileCommand: AsyncParsableCommand {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
             + Double(usage.ru_stime.tv_usec) / 1e6
-    }
-
-    static func peakRSSKiB() -> Double {
-        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
-        return Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
     }
 
     static func name(_ i: Int) -> String { "r-\(String(format: "%04d", i))" }
