@@ -124,6 +124,16 @@ import Glibc
         #expect(Int(try w.sql("SELECT sum(attempts) - count(*) FROM actions")) ?? 0 > 0, "faults forced retries")
     }
 
+    @Test func actionsTimeOutAndGiveUpAfterMaxAttempts() throws {
+        let w = try SimWorld()
+        #expect(try w.bosun(["sim", "faults", "--operation", "startJobs", "--latency", "30s"]).status == 0)
+        try w.publish(SimWorld.spec(masters: 1, workers: 0))
+        let r = try w.bosun(["apply", "--action-timeout", "200ms", "--max-attempts", "2"], fast: false)
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("start-jobs demo/master/0: timed out after 0.2 seconds (gave up after 2 attempts)"))
+        #expect(try w.sql("SELECT attempts || ' ' || state FROM actions WHERE kind = 'start-jobs'") == "2 failed")
+    }
+
     @Test func terminalFaultIsShownThenRetriedAfterBackoff() async throws {
         let w = try SimWorld()
         #expect(try w.bosun(["sim", "faults", "--operation", "createVM", "--terminal-rate", "1"]).status == 0)
