@@ -19,9 +19,11 @@ struct JournalRecovery {
         let description: String
     }
 
-    func recover(knownKeys: Set<String>) async throws {
+    /// Returns whether anything was left to resolve (and the records may have changed).
+    @discardableResult
+    func recover(knownKeys: Set<String>) async throws -> Bool {
         let entries = try store.unfinishedActions(cluster: cluster)
-        guard !entries.isEmpty else { return }
+        guard !entries.isEmpty else { return false }
         let creates = entries.filter { $0.state == "running" && ($0.kind == "create-vm" || $0.kind == "create-disk") }
         var vms: [VM] = []
         var disks: [Disk] = []
@@ -63,5 +65,6 @@ struct JournalRecovery {
         }
         try store.settle(cancelled, state: "cancelled", note: "superseded: re-planned after an interrupted pass")
         logger.info("journal recovered", metadata: ["cluster": "\(cluster)", "entries": "\(entries.count)"])
+        return true
     }
 }

@@ -63,8 +63,6 @@ public final class Reconciler: Sendable {
 
     public func reconcile(_ cluster: String) async -> PassOutcome {
         do {
-            guard let state = try store.clusterState(cluster) else { return .skipped("no cluster named \(cluster)") }
-            guard state.lifecycle == .active || state.lifecycle == .deleting else { return .skipped("cluster is \(state.lifecycle.rawValue)") }
             if let holder = try store.acquireLease(
                 cluster: cluster, holder: owner, ttl: policy.leaseTTL.seconds, isDead: LeaseOwner.isDeadLocalProcess)
             {
@@ -83,6 +81,9 @@ public final class Reconciler: Sendable {
                 renewal.cancel()
                 try? store.releaseLease(cluster: cluster, holder: owner)
             }
+            // Read under the lease, so no other process's pass can make the records stale.
+            guard let state = try store.clusterState(cluster) else { return .skipped("no cluster named \(cluster)") }
+            guard state.lifecycle == .active || state.lifecycle == .deleting else { return .skipped("cluster is \(state.lifecycle.rawValue)") }
             return try await pass(state)
         } catch {
             let message = "\(error)"
@@ -95,9 +96,10 @@ public final class Reconciler: Sendable {
         let cluster = state.name
         let handle = try providers.handle(state.spec.provider)
         let observer = Observer(handle: handle, cluster: cluster)
-        try await JournalRecovery(store: store, provider: handle.infrastructure, cluster: cluster, logger: logger)
+        let recovered = try await JournalRecovery(store: store, provider: handle.infrastructure, cluster: cluster, logger: logger)
             .recover(knownKeys: state.recorded.knownKeys)
-        guard let fresh = try store.clusterState(cluster) else { return .skipped("cluster vanished") }
+        // Re-read only if recovery changed the records (a scheduled pass usually finds nothing).
+        guard let fresh = recovered ? try store.clusterState(cluster) : state else { return .skipped("cluster vanished") }
         let observed = try await observer.observe(loadBalancers: fresh.loadBalancers)
         try store.refreshInstances(cluster: cluster, observed: observed)
         let goal: PlanGoal = fresh.lifecycle == .deleting ? .teardown : .converge
