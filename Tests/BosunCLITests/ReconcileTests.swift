@@ -35,6 +35,37 @@ import Glibc
             == (2..<8).map { "demo/worker/\($0)" })
     }
 
+    @Test func planJSONStatusDetailAndBadArguments() throws {
+        let w = try SimWorld()
+        try w.publish(SimWorld.spec(masters: 1, workers: 1))
+        struct PlanDoc: Decodable {
+            struct Action: Decodable { let id: Int; let instance: String?; let dependsOn: [Int]; let reason: String }
+            let cluster: String
+            let actions: [Action]
+        }
+        let planned = try w.bosun(["plan", "--json"], fast: true)
+        #expect(planned.status == 0)
+        let plans = try w.decode([PlanDoc].self, planned.stdout)
+        #expect(plans.map(\.cluster) == ["demo"])
+        #expect(plans.first?.actions.count == 11, "master: vm, disk, attach, start, wait, lb; worker: vm, disk, attach, start, wait")
+        #expect(plans.first?.actions.allSatisfy { a in a.dependsOn.allSatisfy { $0 < a.id } } == true)
+        #expect(try w.vms().isEmpty, "plan changes nothing")
+        #expect(try w.apply().status == 0)
+        let detail = try w.bosun(["status", "demo"])
+        #expect(detail.stdout.contains("demo/master/0"))
+        #expect(detail.stdout.contains("demo/worker/0"))
+        #expect(detail.stdout.contains("healthy"))
+        let unknown = try w.bosun(["apply", "nope"], fast: true)
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("no cluster named 'nope' (known: demo)"))
+        let zero = try w.bosun(["apply", "--workers", "0"], fast: true)
+        #expect(zero.status != 0)
+        #expect(zero.stderr.contains("--workers must be from 1 to 1024"))
+        let badDuration = try w.bosun(["run", "--interval", "soon"], fast: true)
+        #expect(badDuration.status != 0)
+        #expect(badDuration.stderr.contains("--interval"))
+    }
+
     @Test func versionChangeCanaryFirstAndQuorumKept() throws {
         let w = try SimWorld()
         try w.publish(SimWorld.spec())
