@@ -26,6 +26,7 @@ let package = Package(
                 .embedInCode("v0001_init.sql"),
                 .embedInCode("v0002_reconcile.sql"),
                 .embedInCode("v0003_indexes.sql"),
+                .embedInCode("v0004_safety.sql"),
             ]
         ),
         // YAML decoding, validation, canonical hashing, directory listing and watching.

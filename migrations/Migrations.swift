@@ -7,6 +7,7 @@ public enum EmbeddedMigrations {
         ("v0001_init", text(PackageResources.v0001_init_sql)),
         ("v0002_reconcile", text(PackageResources.v0002_reconcile_sql)),
         ("v0003_indexes", text(PackageResources.v0003_indexes_sql)),
+        ("v0004_safety", text(PackageResources.v0004_safety_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
