@@ -5,28 +5,33 @@ import ServiceLifecycle
 
 /// The long-running half of ingestion inside `bosun run`: a pass at start, a pass after every
 /// settled burst of spec-directory events, and a full re-list every `relistInterval` (inotify
-/// can miss events; kubelet's static-pod reader re-lists the same way).
+/// can miss events; kubelet's static-pod reader re-lists the same way). A pass also runs when a
+/// file waiting to settle may have settled and when a deletion grace runs out, so neither waits
+/// for the next re-list.
 public struct IngestService: Service {
     public let ingester: Ingester
     public let directory: String
     public let relistInterval: Duration
+    /// Shared with the ingester's scanner: the watcher reports writes and closes into it.
+    public let tracker: WriteTracker?
     public let onReport: @Sendable (IngestReport) async -> Void
     private let logger: Logger
 
     public init(
-        ingester: Ingester, directory: String, relistInterval: Duration = .seconds(20),
+        ingester: Ingester, directory: String, relistInterval: Duration = .seconds(20), tracker: WriteTracker? = nil,
         logger: Logger = Logger(label: "bosun.ingest"),
         onReport: @escaping @Sendable (IngestReport) async -> Void = { _ in }
     ) {
         self.ingester = ingester
         self.directory = directory
         self.relistInterval = relistInterval
+        self.tracker = tracker
         self.logger = logger
         self.onReport = onReport
     }
 
     public func run() async throws {
-        let changes = try DirectoryWatcher(directory: directory).changes()
+        let changes = try DirectoryWatcher(directory: directory, tracker: tracker).changes()
         await passLogged()
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
@@ -35,7 +40,7 @@ public struct IngestService: Service {
                 }
                 group.addTask {
                     while !Task.isCancelled {
-                        do { try await Task.sleep(for: relistInterval) } catch { return }
+                        do { try await Task.sleep(for: await nextWait()) } catch { return }
                         await passLogged()
                     }
                 }
@@ -43,6 +48,13 @@ public struct IngestService: Service {
                 group.cancelAll()
             }
         }
+    }
+
+    /// The re-list interval, or less when a file may settle or a grace runs out before it.
+    private func nextWait() async -> Duration {
+        guard let due = await ingester.nextDeadline else { return relistInterval }
+        let seconds = max(0.05, due.timeIntervalSinceNow + 0.05)
+        return min(relistInterval, .milliseconds(Int64(seconds * 1000)))
     }
 
     private func passLogged() async {

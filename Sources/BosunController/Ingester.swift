@@ -1,5 +1,6 @@
 import BosunSpec
 import BosunStore
+import Foundation
 import Logging
 
 /// Runs ingestion passes: scan the spec directory, decide, record. One pass at a time (actor);
@@ -9,14 +10,35 @@ public actor Ingester {
     private var scanner: SpecScanner
     private var duplicates: Set<String> = []
     private var directoryProblem: String?
-    private let decider = IngestDecider()
+    private let decider: IngestDecider
+    private let now: @Sendable () -> Date
     private let logger: Logger
     /// Passes completed (recorded or failed); tests and benchmarks wait on it.
     public private(set) var passCount = 0
+    /// Files that changed but had not settled at the last pass, with when that content was
+    /// first seen; their new content is not used yet.
+    public private(set) var unsettled: [String: Date] = [:]
+    /// Why the spec directory could not be listed at the last pass, if it could not.
+    public private(set) var directoryError: String?
+    /// When the next pass is due for a reason other than a file event: a file may settle, or a
+    /// deletion grace runs out.
+    public private(set) var nextDeadline: Date?
+    private let settle: TimeInterval
 
-    public init(store: Store, directory: String, logger: Logger = Logger(label: "bosun.ingest")) {
+    /// - Parameters:
+    ///   - grace: how long a `deletion: delete` cluster's file must stay missing before teardown.
+    ///   - settle: how long a changed file must stay unchanged to be read when no watcher saw it
+    ///     closed.
+    ///   - tracker: what the directory watcher saw of writes and closes, if one runs.
+    public init(
+        store: Store, directory: String, grace: TimeInterval = 600, settle: TimeInterval = 2, tracker: WriteTracker? = nil,
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "bosun.ingest")
+    ) {
         self.store = store
-        self.scanner = SpecScanner(directory: directory)
+        self.scanner = SpecScanner(directory: directory, settle: settle, tracker: tracker, now: now)
+        self.decider = IngestDecider(grace: grace)
+        self.settle = settle
+        self.now = now
         self.logger = logger
     }
 
@@ -26,6 +48,8 @@ public actor Ingester {
     public func pass() throws -> IngestReport {
         defer { passCount += 1 }
         let scan = scanner.scan()
+        unsettled = scan.unsettled
+        directoryError = scan.directoryError
         if scan.directoryError != directoryProblem {
             directoryProblem = scan.directoryError
             if let problem = directoryProblem {
@@ -35,11 +59,16 @@ public actor Ingester {
                 logger.info("spec directory available again")
             }
         }
+        for (path, since) in scan.unsettled.sorted(by: { $0.key < $1.key }) {
+            logger.info("waiting for a spec file to settle", metadata: ["file": "\(path)", "since": "\(since)"])
+        }
         do {
+            let clusters = try store.clusterIndex()
             let (decisions, dups) = decider.decide(
-                scan: scan, recheck: duplicates, clusters: try store.clusterIndex(), errorPaths: try store.specErrorPaths())
+                scan: scan, recheck: duplicates, clusters: clusters, errorPaths: try store.specErrorPaths(), now: now())
             let report = try store.record(decisions)
             duplicates = dups
+            nextDeadline = deadline(scan: scan, clusters: try store.clusterIndex())
             if passCount == 0 {
                 logger.info("initial ingestion pass", metadata: [
                     "files": "\(scan.files.count)", "accepted": "\(report.accepted.count)",
@@ -55,6 +84,27 @@ public actor Ingester {
         }
     }
 
+    /// Passes until no file is waiting to settle, or `maxWait` has gone by (`bosun plan` and
+    /// `apply`, which have no watcher and must not act on a file that is still being written).
+    /// Returns the reports of every pass, merged.
+    @discardableResult
+    public func settledPass(maxWait: Duration, poll: Duration = .milliseconds(100)) async throws -> IngestReport {
+        var merged = try pass()
+        let clock = ContinuousClock()
+        let end = clock.now.advanced(by: maxWait)
+        while !unsettled.isEmpty, clock.now < end {
+            try await Task.sleep(for: poll)
+            merged.merge(try pass())
+        }
+        return merged
+    }
+
+    private func deadline(scan: SpecScan, clusters: [String: ClusterIndexEntry]) -> Date? {
+        let settling = scan.unsettled.values.map { $0.addingTimeInterval(settle) }
+        let teardowns = clusters.values.compactMap { $0.lifecycle == .pendingDeletion ? $0.teardownAt : nil }
+        return (settling + teardowns).min()
+    }
+
     private func log(_ report: IngestReport) {
         for (name, generation) in report.accepted {
             logger.info("spec accepted", metadata: ["cluster": "\(name)", "generation": "\(generation)"])
@@ -64,6 +114,15 @@ public actor Ingester {
         }
         for (name, lifecycle) in report.released {
             logger.notice("cluster released", metadata: ["cluster": "\(name)", "lifecycle": "\(lifecycle)"])
+        }
+        for name in report.pendingDeletion {
+            logger.warning("spec file missing; deletion grace started", metadata: ["cluster": "\(name)"])
+        }
+        for name in report.held {
+            logger.warning("spec file vanished in a mass removal; cluster held", metadata: ["cluster": "\(name)"])
+        }
+        for name in report.restored {
+            logger.notice("spec file back; deletion cancelled", metadata: ["cluster": "\(name)"])
         }
     }
 }

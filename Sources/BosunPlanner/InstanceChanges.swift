@@ -16,6 +16,8 @@ struct InstanceChanges {
     let health: NodeHealth?
     /// `JobsConfig.hash` of the group, computed once per group by the caller.
     let jobsHash: String
+    /// `disk` is an orphan of this identity being re-adopted.
+    var readopted = false
 
     enum Kind { case none, create, heal, rollout }
 
@@ -43,6 +45,7 @@ struct InstanceChanges {
         var steps: [ActionKind] = [.createVM(az: az, vmType: group.vmType, image: spec.image)]
         var reason = record == nil ? "instance missing" : "VM missing (was \(record?.vmID ?? "never created")); recreating with the same identity"
         steps += diskSteps(forNewVM: true, reason: &reason)
+        if readopted, let disk { reason += "; re-adopting its orphaned disk \(disk.id)" }
         steps += [.startJobs(jobs: group.jobs, jobsHash: hash), .waitHealthy(jobs: group.jobs)]
         steps += registration(afterDeregistering: true)
         return Chain(instance: id, group: group.name, index: index, steps: steps, reason: reason)
@@ -121,7 +124,7 @@ struct InstanceChanges {
         }
         if disk.attachedTo != vm.id {
             steps.append(.attachDisk(diskID: disk.id))
-            reasons.append("disk \(disk.id) detached")
+            reasons.append(readopted ? "re-adopting its orphaned disk \(disk.id)" : "disk \(disk.id) detached")
         }
         return (steps, reasons)
     }

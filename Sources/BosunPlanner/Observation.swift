@@ -47,11 +47,15 @@ public struct Recorded: Sendable, Hashable {
     public var knownKeys: Set<String>
     /// Disks already kept as orphans (not any instance's current disk).
     public var orphanedDisks: Set<String>
+    /// Orphaned disks that may be re-attached to the instance identity they belonged to, most
+    /// recently orphaned first (deleted ones are not here).
+    public var readoptable: [String]
 
-    public init(instances: [InstanceRecord] = [], knownKeys: Set<String> = [], orphanedDisks: Set<String> = []) {
+    public init(instances: [InstanceRecord] = [], knownKeys: Set<String> = [], orphanedDisks: Set<String> = [], readoptable: [String]? = nil) {
         self.instances = instances
         self.knownKeys = knownKeys
         self.orphanedDisks = orphanedDisks
+        self.readoptable = readoptable ?? orphanedDisks.sorted()
     }
 }
 

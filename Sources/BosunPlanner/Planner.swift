@@ -14,7 +14,7 @@ public struct Planner: Sendable {
     public init() {}
 
     public func plan(cluster: String, desired spec: ClusterSpec, goal: PlanGoal, observed: Observed, recorded: Recorded) -> Plan {
-        let world = World(cluster: cluster, spec: spec, observed: observed, recorded: recorded)
+        let world = World(cluster: cluster, spec: spec, observed: observed, recorded: recorded, readoptDisks: goal == .converge)
         var builder = PlanBuilder()
         var findings = world.findings
         switch goal {

@@ -14,11 +14,13 @@ struct World {
     let rogues: [VM]
     /// Instance id → its disk, and disks of instances that also have another.
     let disks: [String: Disk]
+    /// Instances whose disk is an orphan of the same identity, re-attached instead of a new one.
+    let readopted: Set<String>
     let memberships: [String: Set<String>]  // vm id → LB names
     /// Instances that exist but are no longer desired, highest index first.
     let surplus: [String]
 
-    init(cluster: String, spec: ClusterSpec, observed: Observed, recorded: Recorded) {
+    init(cluster: String, spec: ClusterSpec, observed: Observed, recorded: Recorded, readoptDisks: Bool = true) {
         self.cluster = cluster
         self.spec = spec
         self.observed = observed
@@ -49,7 +51,12 @@ struct World {
             let sorted = list.sorted { $0.id < $1.id }
             disks[instance] = sorted.first { $0.id == records[instance]?.diskID } ?? sorted.first { $0.attachedTo != nil } ?? sorted[0]
         }
+        var readopted: Set<String> = []
+        if readoptDisks {
+            World.readopt(cluster: cluster, spec: spec, observed: observed, recorded: recorded, into: &disks, readopted: &readopted)
+        }
         self.disks = disks
+        self.readopted = readopted
         var memberships: [String: Set<String>] = [:]
         for (lb, vms) in observed.members { for vm in vms { memberships[vm, default: []].insert(lb) } }
         self.memberships = memberships
@@ -58,6 +65,28 @@ struct World {
     }
 
     static func id(_ cluster: String, _ group: String, _ index: Int) -> String { "\(cluster)/\(group)/\(index)" }
+
+    /// Disks come back with their instance (`semantics.md`): a desired instance without a disk
+    /// gets the most recently orphaned, unattached disk of its own identity, if that disk fits
+    /// (same type, not larger than the spec asks — it is grown if smaller — and in one of the
+    /// group's AZs). Otherwise a new disk is made and the orphan stays as it is.
+    private static func readopt(
+        cluster: String, spec: ClusterSpec, observed: Observed, recorded: Recorded,
+        into disks: inout [String: Disk], readopted: inout Set<String>
+    ) {
+        guard !recorded.readoptable.isEmpty else { return }
+        let byID = Dictionary(observed.disks.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for diskID in recorded.readoptable {
+            guard let disk = byID[diskID], disk.attachedTo == nil, disks[disk.instanceID] == nil else { continue }
+            let parts = disk.instanceID.split(separator: "/")
+            guard parts.count == 3, parts[0] == cluster, let index = Int(parts[2]),
+                let group = spec.groups.first(where: { $0.name == parts[1] }), index < group.instances,
+                let want = group.disk, disk.type == want.type, disk.sizeMiB <= want.sizeMiB, group.azs.contains(disk.az)
+            else { continue }
+            disks[disk.instanceID] = disk
+            readopted.insert(disk.instanceID)
+        }
+    }
 
     var findings: [Finding] {
         rogues.sorted { $0.id < $1.id }.map {
@@ -88,7 +117,7 @@ struct World {
         return InstanceChanges(
             id: id, group: group, index: index, az: az, spec: spec, vm: vm, disk: disks[id], record: record,
             memberOf: vm.map { memberships[$0.id] ?? [] } ?? [], health: vm.flatMap { observed.health[$0.id] },
-            jobsHash: jobsHash)
+            jobsHash: jobsHash, readopted: readopted.contains(id))
     }
 
     func diskLostFinding(group: GroupSpec, index: Int) -> Finding {

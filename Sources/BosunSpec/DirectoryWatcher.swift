@@ -12,15 +12,21 @@ import Glibc
 /// the directory is back, then reports a change). Ignores editor and atomic-writer temporaries
 /// (`SpecRules.isIgnoredFileName`), and the creation of regular files (their content is only
 /// complete at close-write or at the rename into place).
+///
+/// With a `WriteTracker` it also records, per file name, whether the file was last written to
+/// or last closed / renamed into place, so the scanner never takes a file that is still open
+/// for writing (writes alone do not report a change: the close that follows does).
 public struct DirectoryWatcher: Sendable {
     public let directory: String
     public let quiet: Duration
     public let maxDelay: Duration
+    public let tracker: WriteTracker?
 
-    public init(directory: String, quiet: Duration = .milliseconds(30), maxDelay: Duration = .milliseconds(100)) {
+    public init(directory: String, quiet: Duration = .milliseconds(30), maxDelay: Duration = .milliseconds(100), tracker: WriteTracker? = nil) {
         self.directory = directory
         self.quiet = quiet
         self.maxDelay = maxDelay
+        self.tracker = tracker
     }
 
     /// Starts watching on a dedicated thread (inotify is blocking I/O and must not occupy the
@@ -50,6 +56,7 @@ public struct DirectoryWatcher: Sendable {
         }
         let loop = WatchLoop(
             directory: directory, inotify: inotify, initiallyWatching: watching, wakeRead: wakeRead, wakeWrite: wakeWrite,
+            tracker: tracker,
             quietMs: Self.millis(quiet), maxDelayMs: Self.millis(maxDelay), continuation: continuation)
         let thread = Thread { loop.run() }
         thread.name = "bosun-watch"
@@ -81,11 +88,12 @@ private struct WatchLoop: Sendable {
     let initiallyWatching: Bool
     let wakeRead: Int32
     let wakeWrite: Int32
+    let tracker: WriteTracker?
     let quietMs: Int64
     let maxDelayMs: Int64
     let continuation: AsyncStream<Void>.Continuation
 
-    static let mask = UInt32(IN_CREATE | IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE
+    static let mask = UInt32(IN_CREATE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE
         | IN_DELETE_SELF | IN_MOVE_SELF | IN_ATTRIB | IN_ONLYDIR)
 
     func run() {
@@ -137,12 +145,25 @@ private struct WatchLoop: Sendable {
                 } else if eventMask & UInt32(IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED) != 0 {
                     // The directory went away: the watch is dead; re-add it when it returns.
                     watching = false
+                    tracker?.reset()
                     note(&firstAt, &lastAt)
-                } else if relevant(name: name, mask: eventMask) {
+                } else if track(name: name, mask: eventMask), relevant(name: name, mask: eventMask) {
                     note(&firstAt, &lastAt)
                 }
             }
         }
+    }
+
+    /// Records writes and closes; false for a bare write, which reports nothing by itself.
+    private func track(name: String, mask: UInt32) -> Bool {
+        guard !name.isEmpty, SpecRules.isSpecFileName(name) else { return true }
+        if mask & UInt32(IN_MODIFY) != 0 {
+            tracker?.modified(name)
+            return false
+        }
+        if mask & UInt32(IN_CLOSE_WRITE | IN_MOVED_TO) != 0 { tracker?.closed(name) }
+        if mask & UInt32(IN_DELETE | IN_MOVED_FROM) != 0 { tracker?.removed(name) }
+        return true
     }
 
     private func relevant(name: String, mask: UInt32) -> Bool {

@@ -1,4 +1,5 @@
 import BosunModel
+import Foundation
 
 /// What the store knows about one cluster, as far as ingestion needs it.
 public struct ClusterIndexEntry: Sendable, Hashable {
@@ -10,10 +11,14 @@ public struct ClusterIndexEntry: Sendable, Hashable {
     public var deletion: DeletionPolicy
     /// An operator ran `bosun delete`: re-reading the unchanged file must not undo it.
     public var operatorDeleted: Bool
+    /// When a listing first found the file missing (`pendingDeletion`, `held`).
+    public var missingSince: Date?
+    /// When teardown may start (`pendingDeletion`).
+    public var teardownAt: Date?
 
     public init(
         name: String, sourcePath: String, hash: String, generation: Int, lifecycle: Lifecycle, deletion: DeletionPolicy,
-        operatorDeleted: Bool = false
+        operatorDeleted: Bool = false, missingSince: Date? = nil, teardownAt: Date? = nil
     ) {
         self.name = name
         self.sourcePath = sourcePath
@@ -22,11 +27,24 @@ public struct ClusterIndexEntry: Sendable, Hashable {
         self.lifecycle = lifecycle
         self.deletion = deletion
         self.operatorDeleted = operatorDeleted
+        self.missingSince = missingSince
+        self.teardownAt = teardownAt
     }
 
-    /// A cluster's life: declared by a file, left without one, being torn down, or gone.
+    /// A cluster's life: declared by a file; its file missing (a deletion clock runs, or it is
+    /// held after a mass removal); left without one; being torn down; or gone.
     public enum Lifecycle: String, Sendable, Hashable, Codable, CaseIterable {
-        case active, orphaned, deleting, deleted
+        case active
+        case pendingDeletion = "pending-deletion"
+        case held
+        case orphaned, deleting, deleted
+
+        /// The last accepted spec is still in effect and is reconciled toward (healing goes on
+        /// while a missing file's deletion clock runs: healing never destroys).
+        public var isInEffect: Bool { self == .active || self == .pendingDeletion || self == .held }
+
+        /// The controller reconciles the cluster (toward its spec, or tearing it down).
+        public var isReconciled: Bool { isInEffect || self == .deleting }
     }
 }
 
@@ -38,7 +56,16 @@ public enum IngestDecision: Sendable, Hashable {
     case unchanged(path: String)
     /// The file is rejected; what is in effect stays.
     case reject(path: String, cluster: String?, issues: [SpecIssue])
-    /// The cluster lost its file: `deletion: protect` → orphaned, `delete` → deleting.
+    /// A `deletion: delete` cluster's file is missing: its deletion clock starts. Nothing is
+    /// torn down before `teardownAt`, and only if a later listing still finds the file missing.
+    case startGrace(cluster: String, path: String, since: Date, teardownAt: Date)
+    /// The file vanished in a mass removal: no clock runs until it returns or an operator acts.
+    case hold(cluster: String, path: String, since: Date, lost: Int, known: Int)
+    /// The file of a pending-deletion or held cluster is present again (rejected or still being
+    /// written, so its last accepted spec stays): the deletion is cancelled, nothing changes.
+    case restore(cluster: String, path: String)
+    /// The cluster lost its file: `deletion: protect` → orphaned; `delete` after the grace →
+    /// deleting.
     case release(cluster: String, path: String, to: ClusterIndexEntry.Lifecycle)
     /// A file with recorded errors no longer exists.
     case forget(path: String)
@@ -60,23 +87,33 @@ public enum AcceptReason: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Decides what a directory scan means for the clusters in the store. Pure: no I/O, no clock.
+/// Decides what a directory scan means for the clusters in the store. Pure: no I/O, no clock
+/// of its own (`now` is passed in).
 ///
 /// Rules (`spec-format.md`): files are taken in path order; a cluster name declared by two files
 /// stays with the file that declared it first, and the other file is rejected naming both; a
-/// rejected file never changes what is in effect; a cluster whose file is gone (or now declares
-/// another name) is released; an unlistable directory releases nothing.
+/// rejected file never changes what is in effect; an unlistable directory releases nothing.
+///
+/// A missing file never tears a cluster down at once (`semantics.md`, deletion grace): the
+/// listing that first misses it starts a clock of `grace`; a later listing after the clock ran
+/// out (so at least two listings saw it missing) releases it to teardown; the file coming back
+/// cancels the clock. When one listing loses at least half of the known files (and at least
+/// two), no clock starts: those clusters are held until their files return.
 public struct IngestDecider: Sendable {
-    public init() {}
+    public let grace: TimeInterval
+
+    public init(grace: TimeInterval = 600) {
+        self.grace = grace
+    }
 
     public func decide(
-        scan: SpecScan, recheck: Set<String>, clusters: [String: ClusterIndexEntry], errorPaths: Set<String>
+        scan: SpecScan, recheck: Set<String>, clusters: [String: ClusterIndexEntry], errorPaths: Set<String>, now: Date = Date()
     ) -> (decisions: [IngestDecision], duplicates: Set<String>) {
         var index = clusters
         var decisions: [IngestDecision] = []
         var duplicates: Set<String> = []
         let byPath = Dictionary(
-            index.values.filter { $0.lifecycle == .active }.map { ($0.sourcePath, $0.name) },
+            index.values.filter { $0.lifecycle.isInEffect }.map { ($0.sourcePath, $0.name) },
             uniquingKeysWith: { a, _ in a })
 
         for path in scan.changed.union(recheck).sorted() {
@@ -100,7 +137,7 @@ public struct IngestDecider: Sendable {
                     continue
                 }
                 let why: AcceptReason
-                if existing.operatorDeleted, existing.hash == canonical.hash, existing.lifecycle != .active {
+                if existing.operatorDeleted, existing.hash == canonical.hash, !existing.lifecycle.isInEffect {
                     decisions.append(.unchanged(path: path))
                     continue
                 } else if existing.sourcePath != path {
@@ -120,16 +157,35 @@ public struct IngestDecider: Sendable {
             }
         }
 
-        if scan.directoryError == nil {
-            for entry in index.values.sorted(by: { $0.name < $1.name }) where entry.lifecycle == .active {
-                if !stillDeclares(entry, scan: scan) {
-                    let to: ClusterIndexEntry.Lifecycle = entry.deletion == .delete ? .deleting : .orphaned
-                    decisions.append(.release(cluster: entry.name, path: entry.sourcePath, to: to))
+        guard scan.directoryError == nil else { return (decisions, duplicates) }
+        let live = index.values.filter { $0.lifecycle.isInEffect }.sorted { $0.name < $1.name }
+        let known = Set(live.map(\.sourcePath)).count
+        let lost = live.filter { $0.lifecycle == .active && !present($0, scan: scan) }
+        let mass = lost.count >= 2 && lost.count * 2 >= known
+        for entry in live {
+            let here = present(entry, scan: scan)
+            switch entry.lifecycle {
+            case .active where !here:
+                if entry.deletion == .protect {
+                    decisions.append(.release(cluster: entry.name, path: entry.sourcePath, to: .orphaned))
+                } else if mass {
+                    decisions.append(.hold(cluster: entry.name, path: entry.sourcePath, since: now, lost: lost.count, known: known))
+                } else {
+                    decisions.append(.startGrace(
+                        cluster: entry.name, path: entry.sourcePath, since: now, teardownAt: now.addingTimeInterval(grace)))
                 }
+            case .pendingDeletion, .held:
+                if here {
+                    decisions.append(.restore(cluster: entry.name, path: entry.sourcePath))
+                } else if entry.lifecycle == .pendingDeletion, let due = entry.teardownAt, now >= due {
+                    decisions.append(.release(cluster: entry.name, path: entry.sourcePath, to: .deleting))
+                }
+            default:
+                break
             }
-            for path in errorPaths.sorted() where scan.files[path] == nil {
-                decisions.append(.forget(path: path))
-            }
+        }
+        for path in errorPaths.sorted() where scan.files[path] == nil && scan.unsettled[path] == nil {
+            decisions.append(.forget(path: path))
         }
         return (decisions, duplicates)
     }
@@ -137,11 +193,21 @@ public struct IngestDecider: Sendable {
     /// Whether `entry`'s source file is present and either still declares it or is rejected
     /// (a rejected file keeps its last accepted version in effect).
     private func stillDeclares(_ entry: ClusterIndexEntry, scan: SpecScan) -> Bool {
-        guard entry.lifecycle == .active, let outcome = scan.files[entry.sourcePath] else { return false }
-        switch outcome {
-        case .rejected: return true
-        case .accepted(let spec, _): return spec.name == entry.name
+        guard entry.lifecycle == .active else { return false }
+        return present(entry, scan: scan)
+    }
+
+    /// Whether the file that declared `entry` is there in a form that may still declare it:
+    /// accepted with the same name, rejected (its last accepted version stays), or still being
+    /// written (in doubt, it counts as present).
+    private func present(_ entry: ClusterIndexEntry, scan: SpecScan) -> Bool {
+        if let outcome = scan.files[entry.sourcePath] {
+            switch outcome {
+            case .rejected: return true
+            case .accepted(let spec, _): return spec.name == entry.name
+            }
         }
+        return scan.unsettled[entry.sourcePath] != nil
     }
 
     private func entry(_ spec: ClusterSpec, _ canonical: CanonicalSpec, _ path: String, generation: Int) -> ClusterIndexEntry {

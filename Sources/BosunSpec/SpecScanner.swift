@@ -1,4 +1,5 @@
 import BosunModel
+import Crypto
 import Foundation
 
 /// What a spec file currently says: accepted (with its canonical form) or rejected.
@@ -12,34 +13,58 @@ public enum SpecOutcome: Sendable, Hashable {
     }
 }
 
-/// One listing of the spec directory: the outcome of every spec file present, and which of
-/// them were (re-)read in this scan because they are new or changed.
+/// One listing of the spec directory: the outcome of every settled spec file present, and which
+/// of them were (re-)read in this scan because they are new or changed.
 public struct SpecScan: Sendable {
-    /// Absolute path → outcome, for every spec file present.
+    /// Absolute path → outcome, for every spec file present. A file still being written keeps
+    /// the outcome of its last settled content here (and is absent if it never had one).
     public var files: [String: SpecOutcome]
-    /// Paths read in this scan (new or changed since the previous one).
+    /// Paths read in this scan (new or changed since the previous one, and settled).
     public var changed: Set<String>
     /// Whether the directory itself could be listed; when it cannot (removed, unreadable) the
     /// scan says so and callers must not treat its files as deleted.
     public var directoryError: String?
+    /// Files that changed but have not settled yet, with when this content was first seen:
+    /// present, but their new content is not used (`spec-format.md`, settled files).
+    public var unsettled: [String: Date]
 
-    public init(files: [String: SpecOutcome], changed: Set<String>, directoryError: String?) {
+    public init(files: [String: SpecOutcome], changed: Set<String>, directoryError: String?, unsettled: [String: Date] = [:]) {
         self.files = files
         self.changed = changed
         self.directoryError = directoryError
+        self.unsettled = unsettled
     }
 }
 
 /// Lists a spec directory and re-reads only the files whose `stat` changed since the last
 /// scan, so the 20-second safety re-list costs a `stat` per file, not a parse.
+///
+/// A changed file is used only once it has *settled*, so a half-written file is never taken
+/// for a spec: it was closed or renamed into place (the `WriteTracker` fed by inotify says so,
+/// and nothing touched it while it was read), or it was last modified at least `settle` ago, or
+/// scans have seen the same size, mtime and content for `settle`.
 public struct SpecScanner: Sendable {
     public let directory: String
+    public let settle: TimeInterval
+    private let tracker: WriteTracker?
+    private let now: @Sendable () -> Date
     private var cache: [String: (SpecFileReader.Fingerprint, SpecOutcome)] = [:]
-    private let reader = SpecFileReader()
+    private var pending: [String: Candidate] = [:]
+    private var reader: SpecFileReader { SpecFileReader(directory: directory) }
     private let decoder = SpecDecoder()
 
-    public init(directory: String) {
+    /// A changed file waiting to settle: what it looked like and since when.
+    private struct Candidate {
+        var fingerprint: SpecFileReader.Fingerprint
+        var digest: Data
+        var since: Date
+    }
+
+    public init(directory: String, settle: TimeInterval = 2, tracker: WriteTracker? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
         self.directory = URL(fileURLWithPath: directory).standardizedFileURL.path
+        self.settle = settle
+        self.tracker = tracker
+        self.now = now
     }
 
     /// Forgets what was read, so the next scan reads every file again.
@@ -52,33 +77,82 @@ public struct SpecScanner: Sendable {
         } catch {
             return SpecScan(files: [:], changed: [], directoryError: "cannot list \(directory): \(error.localizedDescription)")
         }
+        let at = now()
         var files: [String: SpecOutcome] = [:]
         var changed: Set<String> = []
+        var unsettled: [String: Date] = [:]
         var nextCache: [String: (SpecFileReader.Fingerprint, SpecOutcome)] = [:]
+        var nextPending: [String: Candidate] = [:]
         for name in names.sorted() where SpecRules.isSpecFileName(name) {
             let path = directory + "/" + name
-            let outcome: SpecOutcome
             switch reader.fingerprint(path) {
             case .failure(let rejection):
-                outcome = .rejected(rejection)
+                files[path] = .rejected(rejection)
                 changed.insert(path)
             case .success(let print):
                 if let (old, cached) = cache[path], old == print {
-                    outcome = cached
-                } else {
-                    outcome = load(path)
-                    changed.insert(path)
+                    files[path] = cached
+                    nextCache[path] = (print, cached)
+                    continue
                 }
-                nextCache[path] = (print, outcome)
+                switch settled(name: name, path: path, print: print, at: at) {
+                case .ready(let outcome):
+                    files[path] = outcome
+                    changed.insert(path)
+                    nextCache[path] = (print, outcome)
+                case .waiting(let candidate):
+                    nextPending[path] = candidate
+                    unsettled[path] = candidate.since
+                    if let kept = cache[path] {
+                        files[path] = kept.1
+                        nextCache[path] = kept
+                    }
+                }
             }
-            files[path] = outcome
         }
         cache = nextCache
-        return SpecScan(files: files, changed: changed, directoryError: nil)
+        pending = nextPending
+        return SpecScan(files: files, changed: changed, directoryError: nil, unsettled: unsettled)
     }
 
-    private func load(_ path: String) -> SpecOutcome {
-        switch reader.load(path, decoder: decoder) {
+    private enum Settling {
+        case ready(SpecOutcome)
+        case waiting(Candidate)
+    }
+
+    /// Reads a changed file and says whether its content may be used now.
+    private func settled(name: String, path: String, print: SpecFileReader.Fingerprint, at: Date) -> Settling {
+        let before = tracker?.state(name)
+        let data: Data
+        switch reader.read(path) {
+        case .failure(let rejection): return .ready(.rejected(rejection))
+        case .success(let bytes): data = bytes
+        }
+        // The content read must be the content stat described: a write in between means the
+        // file is moving under us.
+        guard case .success(let after) = reader.fingerprint(path), after == print else {
+            return .waiting(Candidate(fingerprint: print, digest: Data(), since: at))
+        }
+        let closedAndUntouched: Bool
+        if case .closed(let seq)? = before, case .closed(let seqAfter)? = tracker?.state(name), seq == seqAfter {
+            closedAndUntouched = true
+        } else {
+            closedAndUntouched = false
+        }
+        let writing: Bool
+        if case .writing? = tracker?.state(name) { writing = true } else { writing = false }
+        let modified = Date(timeIntervalSince1970: Double(print.modifiedNanos) / 1e9)
+        let quietSinceModified = !writing && at.timeIntervalSince(modified) >= settle
+        let digest = Data(SHA256.hash(data: data))
+        var candidate = Candidate(fingerprint: print, digest: digest, since: at)
+        if let seen = pending[path], seen.fingerprint == print, seen.digest == digest { candidate.since = seen.since }
+        let stableLongEnough = at.timeIntervalSince(candidate.since) >= settle
+        guard closedAndUntouched || quietSinceModified || stableLongEnough else { return .waiting(candidate) }
+        return .ready(outcome(data, path: path))
+    }
+
+    private func outcome(_ data: Data, path: String) -> SpecOutcome {
+        switch decoder.decode(data: data, file: path) {
         case .failure(let rejection): return .rejected(rejection)
         case .success(let spec):
             do {

@@ -16,6 +16,10 @@ public struct ClusterStatus: Codable, Sendable, Hashable, FetchableRecord {
     public var sourcePath: String
     public var acceptedAt: String
     public var updatedAt: String
+    /// When a listing first found the spec file missing (`pending-deletion`, `held`).
+    public var missingSince: String?
+    /// When teardown starts unless the file returns (`pending-deletion`).
+    public var teardownAt: String?
 
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
 }

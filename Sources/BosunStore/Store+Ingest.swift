@@ -13,6 +13,7 @@ extension Store {
             for decision in decisions {
                 switch decision {
                 case .accept(let spec, let canonical, let path, let generation, let why):
+                    let previous = try String.fetchOne(db, sql: "SELECT lifecycle FROM clusters WHERE name = ?", arguments: [spec.name])
                     try db.execute(
                         sql: """
                             INSERT INTO clusters (name, provider, spec_json, spec_hash, generation, source_path,
@@ -23,8 +24,10 @@ extension Store {
                                 spec_hash = excluded.spec_hash, generation = excluded.generation,
                                 source_path = excluded.source_path, deletion = excluded.deletion,
                                 lifecycle = 'active', deletion_requested_by = NULL,
+                                missing_since = NULL, teardown_at = NULL,
                                 phase = CASE WHEN clusters.spec_hash = excluded.spec_hash
-                                             AND clusters.lifecycle = 'active' THEN clusters.phase ELSE 'pending' END,
+                                             AND clusters.lifecycle IN ('active', 'pending-deletion', 'held')
+                                             THEN clusters.phase ELSE 'pending' END,
                                 accepted_at = excluded.accepted_at, updated_at = excluded.updated_at
                             """,
                         arguments: [
@@ -33,6 +36,12 @@ extension Store {
                             "deletion": spec.deletion.rawValue, "at": at,
                         ])
                     try db.execute(sql: "DELETE FROM spec_file_errors WHERE path = ?", arguments: [path])
+                    if previous == "pending-deletion" || previous == "held" {
+                        try insertEvent(
+                            db, cluster: spec.name, instance: nil, kind: "deletion-cancelled",
+                            message: "\(path) declares the cluster again; its deletion is cancelled")
+                        report.restored.append(spec.name)
+                    }
                     try insertEvent(
                         db, cluster: spec.name, instance: nil, kind: "spec-accepted",
                         message: "generation \(generation) accepted from \(path) (\(why))")
@@ -69,20 +78,60 @@ extension Store {
                     try db.execute(
                         sql: """
                             UPDATE clusters SET lifecycle = ?, phase = 'pending', updated_at = ?,
+                                missing_since = NULL, teardown_at = NULL,
                                 deletion_requested_by = CASE WHEN ? = 'deleting' THEN 'spec-removed' ELSE NULL END
                             WHERE name = ?
                             """,
                         arguments: [to.rawValue, at, to.rawValue, cluster])
                     let message = to == .orphaned
                         ? "\(path) no longer declares this cluster; deletion is 'protect', so it is orphaned and nothing is touched"
-                        : "\(path) no longer declares this cluster; deletion is 'delete', so it will be torn down"
+                        : "\(path) has been missing for the whole deletion grace; deletion is 'delete', so it is torn down now"
                     try insertEvent(db, cluster: cluster, instance: nil, kind: "cluster-\(to.rawValue)", message: message)
                     report.released.append((cluster, to.rawValue))
+                case .startGrace(let cluster, let path, let since, let teardownAt):
+                    try db.execute(
+                        sql: """
+                            UPDATE clusters SET lifecycle = 'pending-deletion', missing_since = ?, teardown_at = ?, updated_at = ?
+                            WHERE name = ? AND lifecycle = 'active'
+                            """,
+                        arguments: [since, teardownAt, at, cluster])
+                    try insertEvent(
+                        db, cluster: cluster, instance: nil, kind: "cluster-pending-deletion",
+                        message: "\(path) is missing; deletion is 'delete', so the cluster is torn down after \(Self.timestamp(teardownAt)) unless the file returns")
+                    report.pendingDeletion.append(cluster)
+                case .hold(let cluster, let path, let since, let lost, let known):
+                    try db.execute(
+                        sql: "UPDATE clusters SET lifecycle = 'held', missing_since = ?, updated_at = ? WHERE name = ? AND lifecycle = 'active'",
+                        arguments: [since, at, cluster])
+                    try insertEvent(
+                        db, cluster: cluster, instance: nil, kind: "specs-mass-removal",
+                        message: "\(path) vanished with \(lost) of \(known) spec files in one listing; the cluster is held: nothing is torn down until the file returns or `bosun delete \(cluster)`")
+                    report.held.append(cluster)
+                case .restore(let cluster, let path):
+                    try db.execute(
+                        sql: """
+                            UPDATE clusters SET lifecycle = 'active', missing_since = NULL, teardown_at = NULL, updated_at = ?
+                            WHERE name = ? AND lifecycle IN ('pending-deletion', 'held')
+                            """,
+                        arguments: [at, cluster])
+                    try insertEvent(
+                        db, cluster: cluster, instance: nil, kind: "deletion-cancelled",
+                        message: "\(path) is back; its deletion is cancelled and the last accepted spec stays in effect")
+                    report.restored.append(cluster)
                 case .forget(let path):
                     try db.execute(sql: "DELETE FROM spec_file_errors WHERE path = ?", arguments: [path])
                 }
             }
             return report
         }
+    }
+
+    /// A time as the database writes it (UTC, to the millisecond), for messages.
+    static func timestamp(_ date: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
+        return f.string(from: date)
     }
 }

@@ -17,10 +17,12 @@ public struct ClusterState: Sendable {
 }
 
 extension Store {
-    /// Clusters a controller should reconcile: active or being torn down.
+    /// Clusters a controller should reconcile: in effect (active, or its file missing while a
+    /// deletion clock runs or a mass removal holds it) or being torn down.
     public func reconcilableClusters() throws -> [String] {
         try pool.read { db in
-            try String.fetchAll(db, sql: "SELECT name FROM clusters WHERE lifecycle IN ('active', 'deleting') ORDER BY name")
+            try String.fetchAll(
+                db, sql: "SELECT name FROM clusters WHERE lifecycle IN ('active', 'pending-deletion', 'held', 'deleting') ORDER BY name")
         }
     }
 
@@ -43,17 +45,26 @@ extension Store {
                 InstanceRecord(id: $0["id"], group: $0["group_name"], index: $0["idx"], az: $0["az"], vmID: $0["vm_id"],
                                appliedHash: $0["applied_hash"], diskID: $0["disk_id"])
             }
+            // Keys of pruned journal rows live on in known_keys (Store.prune).
             let keys = try String.fetchAll(
-                db, sql: "SELECT idempotency_key FROM actions WHERE cluster = ? AND kind = 'create-vm'", arguments: [name])
+                db,
+                sql: """
+                    SELECT idempotency_key FROM actions WHERE cluster = ? AND kind = 'create-vm'
+                    UNION ALL SELECT key FROM known_keys WHERE cluster = ? AND kind = 'create-vm'
+                    """,
+                arguments: [name, name])
             let orphans = try String.fetchAll(
                 db, sql: "SELECT id FROM disks WHERE cluster = ? AND state IN ('orphaned', 'deleted')", arguments: [name])
+            let readoptable = try String.fetchAll(
+                db, sql: "SELECT id FROM disks WHERE cluster = ? AND state = 'orphaned' ORDER BY orphaned_at DESC, id DESC",
+                arguments: [name])
             let lbs = try String.fetchAll(
                 db, sql: "SELECT DISTINCT m.lb FROM lb_members m JOIN instances i ON i.id = m.instance_id WHERE i.cluster = ?",
                 arguments: [name])
             return ClusterState(
                 name: name, spec: spec, generation: row["generation"],
                 lifecycle: ClusterIndexEntry.Lifecycle(rawValue: row["lifecycle"]) ?? .active,
-                recorded: Recorded(instances: instances, knownKeys: Set(keys), orphanedDisks: Set(orphans)),
+                recorded: Recorded(instances: instances, knownKeys: Set(keys), orphanedDisks: Set(orphans), readoptable: readoptable),
                 loadBalancers: Set(lbs).union(spec.groups.compactMap(\.loadBalancer)))
         }
     }
@@ -121,7 +132,7 @@ extension Store {
             try db.execute(
                 sql: """
                     UPDATE clusters SET lifecycle = 'deleting', deletion_requested_by = 'operator', phase = 'pending',
-                        updated_at = ? WHERE name = ?
+                        missing_since = NULL, teardown_at = NULL, updated_at = ? WHERE name = ?
                     """,
                 arguments: [now(), cluster])
             guard db.changesCount == 1 else { throw StoreError.notFound("cluster '\(cluster)'") }

@@ -98,9 +98,12 @@ import Testing
         #expect(try store.clusterStatuses(name: "a").first?.generation == 1)
     }
 
-    @Test func removedFileMarksDeleteClusterDeleting() throws {
-        try StoreFixtures.ingest(store, ["/s/a.yaml": try StoreFixtures.accepted(StoreFixtures.spec("a", deletion: .delete))])
-        try StoreFixtures.ingest(store, [:])
+    @Test func removedFileMarksDeleteClusterDeletingOnlyAfterTheGrace() throws {
+        let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+        try StoreFixtures.ingest(store, ["/s/a.yaml": try StoreFixtures.accepted(StoreFixtures.spec("a", deletion: .delete))], now: t0)
+        try StoreFixtures.ingest(store, [:], now: t0)
+        #expect(try store.clusterStatuses(name: "a").first?.lifecycle == "pending-deletion")
+        try StoreFixtures.ingest(store, [:], now: t0.addingTimeInterval(600))
         #expect(try store.clusterStatuses(name: "a").first?.lifecycle == "deleting")
         #expect(try store.events(cluster: "a").last?.kind == "cluster-deleting")
     }

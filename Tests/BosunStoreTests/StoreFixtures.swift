@@ -30,12 +30,13 @@ enum StoreFixtures {
 
     /// Decides and records one scan, the way the ingester does.
     @discardableResult
-    static func ingest(_ store: Store, _ files: [String: SpecOutcome], changed: Set<String>? = nil, recheck: Set<String> = [])
-        throws -> (IngestReport, Set<String>)
-    {
-        let scan = SpecScan(files: files, changed: changed ?? Set(files.keys), directoryError: nil)
-        let (decisions, duplicates) = IngestDecider().decide(
-            scan: scan, recheck: recheck, clusters: try store.clusterIndex(), errorPaths: try store.specErrorPaths())
+    static func ingest(
+        _ store: Store, _ files: [String: SpecOutcome], changed: Set<String>? = nil, recheck: Set<String> = [],
+        unsettled: [String: Date] = [:], now: Date = Date(), grace: TimeInterval = 600
+    ) throws -> (IngestReport, Set<String>) {
+        let scan = SpecScan(files: files, changed: changed ?? Set(files.keys), directoryError: nil, unsettled: unsettled)
+        let (decisions, duplicates) = IngestDecider(grace: grace).decide(
+            scan: scan, recheck: recheck, clusters: try store.clusterIndex(), errorPaths: try store.specErrorPaths(), now: now)
         return (try store.record(decisions), duplicates)
     }
 }
