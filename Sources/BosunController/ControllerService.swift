@@ -52,7 +52,7 @@ public final class ControllerService: Service, Sendable {
             case .progressed:
                 failures.withLock { $0[cluster] = nil }
                 await queue.add(cluster)
-            case .failed(let message):
+            case .failed(let message), .unobserved(let message):
                 let n = failures.withLock { f -> Int in
                     f[cluster, default: 0] += 1
                     return f[cluster]!

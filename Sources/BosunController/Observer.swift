@@ -2,7 +2,7 @@ import BosunPlanner
 import BosunProvider
 
 /// Reads what the provider reports about one cluster, retrying transient provider errors a
-/// few times before giving up on the pass.
+/// few times before giving up on the pass with an `ObservationFailure` naming the call.
 struct Observer: Sendable {
     let handle: ProviderHandle
     let cluster: String
@@ -12,12 +12,12 @@ struct Observer: Sendable {
     func observe(loadBalancers: Set<String>) async throws -> Observed {
         let p = handle.infrastructure
         let cluster = cluster
-        async let vms = retrying { try await p.listVMs(cluster: cluster) }
-        async let disks = retrying { try await p.listDisks(cluster: cluster) }
-        async let health = retrying { try await handle.agent.health(cluster: cluster) }
+        async let vms = retrying("listVMs") { try await p.listVMs(cluster: cluster) }
+        async let disks = retrying("listDisks") { try await p.listDisks(cluster: cluster) }
+        async let health = retrying("health") { try await handle.agent.health(cluster: cluster) }
         let members = try await withThrowingTaskGroup(of: (String, [String]).self) { group in
             for lb in loadBalancers {
-                group.addTask { (lb, try await retrying { try await p.listMembers(lb: lb) }) }
+                group.addTask { (lb, try await retrying("listMembers(\(lb))") { try await p.listMembers(lb: lb) }) }
             }
             var out: [String: [String]] = [:]
             for try await (lb, ids) in group { out[lb] = ids }
@@ -29,7 +29,7 @@ struct Observer: Sendable {
             members: members.mapValues { Set($0).intersection(ours) }, health: try await health)
     }
 
-    private func retrying<T: Sendable>(_ call: @Sendable () async throws -> T) async throws -> T {
+    private func retrying<T: Sendable>(_ name: String, _ call: @Sendable () async throws -> T) async throws -> T {
         var attempt = 0
         while true {
             attempt += 1
@@ -39,6 +39,8 @@ struct Observer: Sendable {
             } catch let error as ProviderError where error.isRetryable && attempt < 5 {
                 if error.code == ProviderError.throttled { await handle.bucket.throttled() }
                 try await Task.sleep(for: .milliseconds(20 * (1 << attempt)))
+            } catch let error as ProviderError {
+                throw ObservationFailure(cluster: cluster, call: name, error: error)
             }
         }
     }

@@ -13,8 +13,11 @@ public enum PassOutcome: Sendable {
     case converged
     /// A plan ran to completion; another pass confirms convergence.
     case progressed(actions: Int)
-    /// Some action failed (or the pass could not observe); retried after backoff.
+    /// Some action failed; retried after backoff.
     case failed(String)
+    /// The provider could not be observed, so nothing was planned or done; the phase is
+    /// `unknown`. Retried after backoff, like `failed`. The message names the cluster and call.
+    case unobserved(String)
     /// Another process holds the cluster's lease.
     case busy(holder: String, until: Date)
     /// Not a cluster to reconcile (unknown, orphaned, deleted).
@@ -96,11 +99,23 @@ public final class Reconciler: Sendable {
         let cluster = state.name
         let handle = try providers.handle(state.spec.provider)
         let observer = Observer(handle: handle, cluster: cluster)
-        let recovered = try await JournalRecovery(store: store, provider: handle.infrastructure, cluster: cluster, logger: logger)
-            .recover(knownKeys: state.recorded.knownKeys)
+        let recovered: Bool
+        do {
+            recovered = try await JournalRecovery(store: store, provider: handle.infrastructure, cluster: cluster, logger: logger)
+                .recover(knownKeys: state.recorded.knownKeys)
+        } catch let error as ProviderError {
+            // Recovery only calls the provider to list what interrupted creates made.
+            return try unobserved(ObservationFailure(cluster: cluster, call: "journal recovery", error: error))
+        }
         // Re-read only if recovery changed the records (a scheduled pass usually finds nothing).
         guard let fresh = recovered ? try store.clusterState(cluster) : state else { return .skipped("cluster vanished") }
-        let observed = try await observer.observe(loadBalancers: fresh.loadBalancers)
+        let observed: Observed
+        do {
+            observed = try await observer.observe(loadBalancers: fresh.loadBalancers)
+        } catch let failure as ObservationFailure {
+            return try unobserved(failure)
+        }
+        try store.recordObservationRecovered(cluster: cluster)
         try store.refreshInstances(cluster: cluster, observed: observed)
         let goal: PlanGoal = fresh.lifecycle == .deleting ? .teardown : .converge
         let plan = Planner().plan(cluster: cluster, desired: fresh.spec, goal: goal, observed: observed, recorded: fresh.recorded)
@@ -129,6 +144,16 @@ public final class Reconciler: Sendable {
         }
         if result.parked > 0 { return .parked }
         return .progressed(actions: result.succeeded)
+    }
+
+    /// The state of the cloud is unknown: an empty or partial observation must not be planned
+    /// against (it would recreate healthy instances), so the pass ends here, says why and is
+    /// retried with backoff; the event is written once per failure streak.
+    private func unobserved(_ failure: ObservationFailure) throws -> PassOutcome {
+        if try store.recordObservationFailed(cluster: failure.cluster, error: failure.reason) {
+            logger.warning("could not observe cluster", metadata: ["cluster": "\(failure.cluster)", "error": "\(failure.reason)"])
+        }
+        return .unobserved(failure.description)
     }
 
     private func report(_ findings: [Finding], cluster: String) throws {

@@ -53,6 +53,11 @@ struct ApplyDriver {
                 outcome.result = "failed"
                 outcome.detail = message
                 return outcome
+            case .unobserved(let message):
+                // Not "failed": nothing was attempted; what the cloud holds is unknown.
+                outcome.result = "unknown"
+                outcome.detail = message
+                return outcome
             case .busy(let holder, let until):
                 outcome.result = "failed"
                 outcome.detail = "held by \(holder) until \(until) (lease); try again when it is released"

@@ -32,6 +32,9 @@ struct PlanCommand: AsyncParsableCommand {
         for cluster in targets {
             do {
                 if let plan = try await factory.reconciler.plan(cluster) { plans.append(plan) }
+            } catch let failure as ObservationFailure {
+                Output.error("\(failure)")  // already names the cluster
+                throw ExitCode.failure
             } catch {
                 Output.error("\(cluster): \(error)")
                 throw ExitCode.failure
