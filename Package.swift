@@ -27,6 +27,7 @@ let package = Package(
                 .embedInCode("v0002_reconcile.sql"),
                 .embedInCode("v0003_indexes.sql"),
                 .embedInCode("v0004_safety.sql"),
+                .embedInCode("v0005_retention.sql"),
             ]
         ),
         // YAML decoding, validation, canonical hashing, directory listing and watching.
@@ -89,7 +90,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "BosunSpecTests", dependencies: ["BosunSpec", "BosunModel"], resources: []),
-        .testTarget(name: "BosunStoreTests", dependencies: ["BosunStore", "BosunSpec", "BosunModel", "BosunMigrations"]),
+        .testTarget(name: "BosunStoreTests", dependencies: ["BosunStore", "BosunSpec", "BosunModel", "BosunMigrations", "BosunPlanner", "BosunProvider"]),
         .testTarget(name: "BosunControllerTests", dependencies: ["BosunController", "BosunStore", "BosunSpec", "BosunPlanner", "BosunProvider"]),
         .testTarget(name: "BosunCLITests", dependencies: ["BosunStore"]),
         .testTarget(name: "BosunPlannerTests", dependencies: ["BosunPlanner", "BosunModel", "BosunProvider"]),

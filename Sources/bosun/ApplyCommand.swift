@@ -18,6 +18,8 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(help: "Reconcile passes per cluster before giving up.")
     var maxPasses: Int = 20
 
+    @OptionGroup var retention: RetentionOptions
+
     @Flag(help: "Print the summary as one JSON document.")
     var json = false
 
@@ -30,6 +32,8 @@ struct ApplyCommand: AsyncParsableCommand {
         defer { factory.close() }
         let targets = try await ingestAndSelect(factory: factory, clusters: clusters, specs: global.specsDirectory)
         let outcomes = await ApplyDriver(factory: factory, maxPasses: maxPasses).run(targets)
+        // Prune here too, so a database only ever driven by `apply` (CI, cron) stays flat.
+        RetentionService(store: factory.store, policy: retention.policy, logger: Logger(label: "bosun.retention")).pruneOnce()
         if json { try Output.json(outcomes) } else { ApplyDriver.printSummary(outcomes) }
         if outcomes.contains(where: { $0.result != "converged" && $0.result != "skipped" }) { throw ExitCode.failure }
     }

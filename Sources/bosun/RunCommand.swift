@@ -22,6 +22,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Full re-list of the spec directory, as a safety net for missed events.", valueName: "duration"))
     var relist: DurationOption = DurationOption(.seconds(20))
 
+    @OptionGroup var retention: RetentionOptions
+
     @OptionGroup var providers: ProviderOptions
 
     func run() async throws {
@@ -41,6 +43,7 @@ struct RunCommand: AsyncParsableCommand {
             configuration: .init(
                 services: [
                     .init(service: ingest), .init(service: controller),
+                    .init(service: RetentionService(store: factory.store, policy: retention.policy, logger: Logger(label: "bosun.retention"))),
                     .init(service: ReadyService(logger: logger, metadata: [
                         "db": "\(factory.store.path)", "specs": "\(directory)", "workers": "\(execution.workers)",
                     ])),
