@@ -21,11 +21,12 @@ public final class SimCloud: Sendable {
     /// Throws a terminal `ProviderError`, changing nothing on disk, when the directory is missing
     /// (`StateDirectoryMissing`) or not writable (`StateDirectoryReadOnly`), or when the file is
     /// not a sim state (`NotASimDatabase`, `NewerSimDatabase`).
-    public init(path: String, environment: SimEnvironment = .live) throws(ProviderError) {
+    /// With `create` false (read-only commands) a missing file throws `NoSimState` instead.
+    public init(path: String, environment: SimEnvironment = .live, create: Bool = true) throws(ProviderError) {
         self.path = path
         self.environment = environment
         dice = SimDice(seed: environment.seed)
-        pool = try SimDatabase.open(path: path)
+        pool = try SimDatabase.open(path: path, create: create)
     }
 
     /// Where the sim state lives unless told otherwise: `BOSUN_SIM_STATE` if set, else
@@ -40,9 +41,10 @@ public final class SimCloud: Sendable {
     /// The operator's hand: list everything, break things, set faults, reset.
     public var console: SimConsole { SimConsole(cloud: self) }
 
-    /// Closes the file; later calls throw. Throws if SQLite cannot close it cleanly.
+    /// Checkpoints and closes the file, leaving no `-wal`/`-shm` behind; later calls throw.
+    /// Throws if SQLite cannot close it cleanly.
     public func close() throws(ProviderError) {
-        do { try pool.close() } catch { throw SimError.wrap(error) }
+        do { try SimDatabase.checkpointAndClose(pool, path: path) } catch { throw SimError.wrap(error) }
     }
 
     /// What a call's body sees: the time of the call and the cloud's settings at that moment.

@@ -1,3 +1,4 @@
+import BosunModel
 import BosunProvider
 import Foundation
 import GRDB
@@ -9,7 +10,9 @@ import Glibc
 /// processes share it, and the sim migrations applied. Anything that is not a sim state (a
 /// foreign file, another SQLite database, a newer sim) is refused before a byte is written.
 enum SimDatabase {
-    static func open(path: String) throws(ProviderError) -> DatabasePool {
+    /// Opens the sim state at `path`; with `create` false a missing file is an error
+    /// (`NoSimState`) instead of a new, empty cloud.
+    static func open(path: String, create: Bool = true) throws(ProviderError) -> DatabasePool {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -17,12 +20,31 @@ enum SimDatabase {
                 SimErrorCode.stateDirectoryMissing,
                 "sim state directory \(directory) does not exist (create it, or choose another path with --state or BOSUN_SIM_STATE)")
         }
+        if !create && !FileManager.default.fileExists(atPath: path) {
+            throw SimError.terminal(
+                SimErrorCode.noSimState,
+                "no sim state at \(path); run `bosun apply` or `bosun run` first, or pass --state (or BOSUN_SIM_STATE)")
+        }
+        // One process at a time creates, inspects and migrates: otherwise a file another process
+        // is half-way through creating (only `grdb_migrations` so far) looks like a foreign one.
+        return try DirectoryLock.withLock(directory) { () throws(ProviderError) -> DatabasePool in
+            try openLocked(path: path, directory: directory)
+        }
+    }
+
+    private static func openLocked(path: String, directory: String) throws(ProviderError) -> DatabasePool {
+        var isDirectory: ObjCBool = false
         // WAL needs to create -wal and -shm beside the file, so a read-only directory fails
         // even when the file itself is readable: say so rather than report a SQLite code.
         guard access(directory, W_OK) == 0 else { throw readOnly(directory, errno) }
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             guard !isDirectory.boolValue else {
                 throw SimError.terminal(SimErrorCode.notASimDatabase, "\(path) is a directory, not a sim state file")
+            }
+            guard access(path, R_OK | W_OK) == 0 else {
+                let code = errno
+                throw SimError.terminal(
+                    SimErrorCode.stateDirectoryReadOnly, "cannot write the sim state \(path): \(String(cString: strerror(code)))")
             }
             try inspect(path: path)
         } else {
@@ -67,6 +89,18 @@ enum SimDatabase {
         }
     }
 
+    /// Checkpoints the WAL and closes, leaving no `-wal`/`-shm` files beside the state (a
+    /// `DatabasePool` alone cannot: it closes its writer before its readers, so the last
+    /// connection to close is read-only; one plain connection opened and closed after it can).
+    static func checkpointAndClose(_ pool: DatabasePool, path: String) throws {
+        _ = try? pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try pool.close()
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        try DatabaseQueue(path: path, configuration: config).close()
+    }
+
     private static func readOnly(_ directory: String, _ code: Int32) -> ProviderError {
         SimError.terminal(
             SimErrorCode.stateDirectoryReadOnly,
@@ -100,6 +134,9 @@ enum SimDatabase {
         if tables.isEmpty { return nil }
         let applied = tables.contains("grdb_migrations")
             ? try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") : []
+        // Only an empty migrations table: a creation that stopped before its first migration
+        // committed (the process died); the migrations simply run again.
+        if tables == ["grdb_migrations"] && applied.isEmpty { return nil }
         let known = Set(SimSchema.migrations.map(\.identifier))
         guard !applied.isEmpty, applied.allSatisfy({ $0.hasPrefix(SimSchema.prefix) }) else {
             let shown = tables.sorted().prefix(5).joined(separator: ", ")

@@ -5,6 +5,8 @@ public enum SimErrorCode {
     public static let stateDirectoryMissing = "StateDirectoryMissing"
     /// The sim state cannot be created or written there (terminal).
     public static let stateDirectoryReadOnly = "StateDirectoryReadOnly"
+    /// No sim state file at the path, and the command only reads (it never creates one) (terminal).
+    public static let noSimState = "NoSimState"
     /// The file exists but is not a sim state database; it is left untouched (terminal).
     public static let notASimDatabase = "NotASimDatabase"
     /// The file was written by a newer Bosun whose sim schema this one does not know (terminal).

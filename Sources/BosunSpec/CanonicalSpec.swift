@@ -12,7 +12,14 @@ public struct CanonicalSpec: Sendable, Hashable {
     /// Encodes `spec`. Throws only if the spec holds a value JSON cannot represent, which
     /// validation already rules out.
     public init(_ spec: ClusterSpec) throws {
-        let data = try Self.encoder.encode(spec)
+        let data: Data
+        do {
+            data = try Self.encoder.encode(spec)
+        } catch {
+            // An `EncodingError`'s description is a debug dump of its whole coding path (tens
+            // of kilobytes for a deep value) and ends up in events and views: say it briefly.
+            throw EncodingFailure()
+        }
         json = String(decoding: data, as: UTF8.self)
         hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
@@ -20,6 +27,11 @@ public struct CanonicalSpec: Sendable, Hashable {
     /// Decodes a spec back from its canonical JSON (as stored in the database).
     public static func decode(_ json: String) throws -> ClusterSpec {
         try JSONDecoder().decode(ClusterSpec.self, from: Data(json.utf8))
+    }
+
+    /// The spec could not be encoded as JSON; short enough for any message.
+    public struct EncodingFailure: Error, CustomStringConvertible {
+        public var description: String { "the spec cannot be encoded as canonical JSON (a value too deep or not representable)" }
     }
 
     private static var encoder: JSONEncoder {

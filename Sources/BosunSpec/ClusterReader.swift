@@ -199,7 +199,13 @@ struct ClusterReader {
 
     private func required<T>(_ f: Fields, _ key: String, _ read: (Node, String) -> T?) -> T? {
         guard let node = f[key] else {
-            r.fail(f.node, f.path(key), "required field is missing")
+            // After a typo of this very key, point at the typo: the unknown-field issue (with
+            // its suggestion) comes first and this one right after it, not lines above it.
+            if let typo = f.suggested[key], case .scalar(let written) = typo {
+                r.fail(typo, f.path(key), "required field is missing (is \(NodeReader.quote(written.string)) meant to be it?)")
+            } else {
+                r.fail(f.node, f.path(key), "required field is missing")
+            }
             return nil
         }
         return read(node, f.path(key))

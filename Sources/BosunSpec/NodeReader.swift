@@ -60,6 +60,7 @@ final class NodeReader {
                 var message = "unknown field"
                 if let guess = Self.closest(to: name, in: allowed) {
                     message += "; did you mean '\(guess)'?"
+                    if fields.suggested[guess] == nil { fields.suggested[guess] = keyNode }
                 } else {
                     message += "; allowed here: \(allowed.joined(separator: ", "))"
                 }
@@ -98,7 +99,7 @@ final class NodeReader {
             return nil
         }
         guard NodeReader.tag(.scalar(scalar)) == Tag.Name.str.rawValue else {
-            fail(node, path, "expected a string, got \(describe(node)); quote it: \"\(scalar.string)\"")
+            fail(node, path, "expected a string, got \(describe(node)); quote it: \"\(SpecExcerpt.clipped(scalar.string, limit: 80))\"")
             return nil
         }
         return scalar.string
@@ -151,9 +152,18 @@ final class NodeReader {
         return value
     }
 
+    /// Deepest nesting of a free-form value. JSON coders and SQLite's JSON functions have
+    /// their own limits (around 512 and 1000 levels) and fail with unreadable errors past them;
+    /// no job configuration needs more than a few levels.
+    static let maxJSONDepth = 64
+
     /// Free-form value (group `properties`) converted to JSON.
-    func json(_ node: Node, _ path: String) -> JSONValue? {
+    func json(_ node: Node, _ path: String, depth: Int = 1) -> JSONValue? {
         guard spend(node, path) else { return nil }
+        if depth > Self.maxJSONDepth, node.isCollection {
+            fail(node, path, "nested more than \(Self.maxJSONDepth) levels deep; flatten it")
+            return nil
+        }
         switch node {
         case .scalar(let scalar):
             switch NodeReader.tag(.scalar(scalar)) {
@@ -161,11 +171,11 @@ final class NodeReader {
             case Tag.Name.bool.rawValue: return node.bool.map(JSONValue.bool)
             case Tag.Name.int.rawValue:
                 if let i = node.int { return .int(i) }
-                fail(node, path, "integer out of range: \(scalar.string)")
+                fail(node, path, "integer out of range: \(Self.quote(scalar.string))")
                 return nil
             case Tag.Name.float.rawValue:
                 guard let d = node.float, d.isFinite else {
-                    fail(node, path, "\(scalar.string) cannot be represented in JSON; quote it")
+                    fail(node, path, "\(Self.quote(scalar.string)) cannot be represented in JSON; quote it")
                     return nil
                 }
                 return .double(d)
@@ -174,7 +184,7 @@ final class NodeReader {
         case .sequence(let seq):
             var out: [JSONValue] = []
             for (i, item) in seq.enumerated() {
-                guard let v = json(item, "\(path)[\(i)]") else { return nil }
+                guard let v = json(item, "\(path)[\(i)]", depth: depth + 1) else { return nil }
                 out.append(v)
             }
             return .array(out)
@@ -190,7 +200,7 @@ final class NodeReader {
                     fail(keyNode, childPath, "duplicate key")
                     return nil
                 }
-                guard let v = json(value, childPath) else { return nil }
+                guard let v = json(value, childPath, depth: depth + 1) else { return nil }
                 out[key.string] = v
             }
             return .object(out)
@@ -214,7 +224,7 @@ final class NodeReader {
             case Tag.Name.float.rawValue: return "the number \(s.string)"
             case Tag.Name.bool.rawValue: return "the boolean \(s.string)"
             case Tag.Name.str.rawValue: return "the string \(Self.quote(s.string))"
-            default: return "\(Self.quote(s.string)) (tag \(NodeReader.tag(node)))"
+            default: return "\(Self.quote(s.string)) (tag \(Self.quote(NodeReader.tag(node))))"
             }
         }
     }
@@ -222,8 +232,11 @@ final class NodeReader {
     /// The resolved YAML tag of a node (plain scalars resolve by content; quoted ones are strings).
     static func tag(_ node: Node) -> String { Resolver.default.resolveTag(of: node).rawValue }
 
+    /// A child's field path. The key comes from the file, so only a short, escaped excerpt of
+    /// it goes into the path (and so into every message, view and log line that names it).
     static func join(_ path: String, _ key: String) -> String {
-        path.isEmpty ? key : "\(path).\(key)"
+        let key = SpecExcerpt.key(key)
+        return path.isEmpty ? key : "\(path).\(key)"
     }
 
     /// Quotes a value for a message, escaping control characters and clipping long values so an
@@ -276,8 +289,20 @@ struct Fields {
     let node: Node
     let path: String
     var entries: [String: (key: Node, value: Node)] = [:]
+    /// Allowed keys that an unknown key was taken to be a typo of, with that key's node: a
+    /// missing required field is then reported there, right after the typo that explains it.
+    var suggested: [String: Node] = [:]
 
     subscript(_ key: String) -> Node? { entries[key]?.value }
 
     func path(_ key: String) -> String { NodeReader.join(path, key) }
+}
+
+extension Node {
+    var isCollection: Bool {
+        switch self {
+        case .mapping, .sequence: true
+        case .scalar, .alias: false
+        }
+    }
 }

@@ -35,7 +35,8 @@ public struct SpecDecoder: Sendable {
                 SpecIssue(file: file, line: line, column: column, path: "(yaml)", message: message)
             ]))
         } catch {
-            return reject(file, "(yaml)", "\(error)")
+            // Never interpolate an unknown error: its description may be a debug dump.
+            return reject(file, "(yaml)", "invalid YAML")
         }
         guard let root else {
             return reject(file, "(file)", "no YAML document (only comments); expected a cluster spec mapping")
@@ -67,11 +68,13 @@ public struct SpecDecoder: Sendable {
         case .reader(let problem, _, _, _):
             return (1, 1, "invalid YAML: \(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
-            let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            let names = duplicates.prefix(5).map { NodeReader.quote(SpecExcerpt.key($0)) }.joined(separator: ", ")
             let noun = duplicates.count == 1 ? "key" : "keys"
             return (context.mark.line, context.mark.column, "duplicate \(noun) \(names) in one mapping (each key may appear once)")
         default:
-            return (1, 1, "invalid YAML: \(error)")
+            // The remaining cases (memory, emitter, data) carry no position; their text may quote
+            // the input, so it is not shown.
+            return (1, 1, "invalid YAML")
         }
     }
 }

@@ -4,11 +4,19 @@ import Foundation
 import Glibc
 #endif
 
-/// Reads one spec file safely: follows symlinks, refuses directories, FIFOs and devices (a FIFO
-/// would block the reader), refuses files over 1 MiB without reading them, and reports system
-/// errors (loops, permissions) as located spec issues.
+/// Reads one spec file safely: follows a symlink only to a regular file inside the specs
+/// directory (a link to `/etc/shadow` is refused before a byte of it is read), refuses
+/// directories, FIFOs and devices (a FIFO would block the reader), refuses files over 1 MiB
+/// without reading them, and reports system errors (loops, permissions) as located spec issues.
 public struct SpecFileReader: Sendable {
-    public init() {}
+    /// The specs directory that symlinks must stay inside; nil means each file's own directory
+    /// (what `bosun validate FILE` uses).
+    public let directory: String?
+
+    /// - Parameter directory: the specs directory; nil for each file's own directory.
+    public init(directory: String? = nil) {
+        self.directory = directory
+    }
 
     /// What `stat` says about a path, used to skip unchanged files between scans.
     public struct Fingerprint: Sendable, Hashable {
@@ -36,6 +44,19 @@ public struct SpecFileReader: Sendable {
 
     /// The file's bytes, or why they cannot be used as a spec.
     public func read(_ path: String) -> Result<Data, SpecRejection> {
+        var link = stat()
+        guard lstat(path, &link) == 0 else { return .failure(Self.issue(path, Self.errnoText(errno))) }
+        let isLink = (link.st_mode & S_IFMT) == S_IFLNK
+        var root = ""
+        if isLink {
+            // Judge the target by where it is, before anything opens it.
+            switch resolve(path) {
+            case .failure(let rejection): return .failure(rejection)
+            case .success(let (specsRoot, target)):
+                root = specsRoot
+                guard Self.isInside(target, root) else { return .failure(outside(path, root)) }
+            }
+        }
         var st = stat()
         guard stat(path, &st) == 0 else { return .failure(Self.issue(path, Self.errnoText(errno))) }
         switch st.st_mode & S_IFMT {
@@ -46,9 +67,22 @@ public struct SpecFileReader: Sendable {
         if st.st_size > SpecRules.maxFileBytes {
             return .failure(Self.issue(path, "file is \(st.st_size) bytes; spec files are limited to 1 MiB"))
         }
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return .failure(Self.issue(path, Self.errnoText(errno))) }
+        // A plain file is opened without following links, so one swapped in since `lstat`
+        // is refused; a link is checked again on what was actually opened.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (isLink ? 0 : O_NOFOLLOW))
+        guard fd >= 0 else {
+            if errno == ELOOP, !isLink {
+                return .failure(Self.issue(path, "replaced by a symlink while being read; it is read again on the next change"))
+            }
+            return .failure(Self.issue(path, Self.errnoText(errno)))
+        }
         defer { close(fd) }
+        if isLink {
+            var opened = stat()
+            guard fstat(fd, &opened) == 0, (opened.st_mode & S_IFMT) == S_IFREG,
+                let real = Self.openedPath(fd), Self.isInside(real, root)
+            else { return .failure(outside(path, root)) }
+        }
         // Read up to one byte past the limit: a file that grew after stat is still caught.
         let limit = SpecRules.maxFileBytes + 1
         var data = Data(count: limit)
@@ -74,6 +108,56 @@ public struct SpecFileReader: Sendable {
     /// Reads and decodes in one step.
     public func load(_ path: String, decoder: SpecDecoder = SpecDecoder()) -> Result<ClusterSpec, SpecRejection> {
         read(path).flatMap { decoder.decode(data: $0, file: path) }
+    }
+
+    /// Every check ingestion makes on one file, up to and including its canonical form, so
+    /// `bosun validate` can never pass a file that ingestion rejects.
+    public func outcome(_ path: String, decoder: SpecDecoder = SpecDecoder()) -> SpecOutcome {
+        switch load(path, decoder: decoder) {
+        case .failure(let rejection): return .rejected(rejection)
+        case .success(let spec):
+            do {
+                return .accepted(spec, try CanonicalSpec(spec))
+            } catch {
+                return .rejected(Self.issue(path, "\(error)"))
+            }
+        }
+    }
+
+    /// The specs directory and the link's final target, both with every link resolved.
+    private func resolve(_ path: String) -> Result<(root: String, target: String), SpecRejection> {
+        let parent = (path as NSString).deletingLastPathComponent
+        let specs = directory ?? (parent.isEmpty ? "." : parent)
+        guard let root = Self.realPath(specs) else {
+            return .failure(Self.issue(path, "cannot resolve the specs directory \(specs): \(String(cString: strerror(errno)))"))
+        }
+        guard let target = Self.realPath(path) else {
+            let code = errno
+            return .failure(Self.issue(path, code == ENOENT ? "symlink target does not exist" : Self.errnoText(code)))
+        }
+        return .success((root, target))
+    }
+
+    private func outside(_ path: String, _ root: String) -> SpecRejection {
+        Self.issue(path, "symlink points outside the specs directory (only links to regular files inside \(root) are followed)")
+    }
+
+    static func isInside(_ target: String, _ root: String) -> Bool {
+        target.hasPrefix(root == "/" ? "/" : root + "/")
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Where an open descriptor really points (Linux `/proc/self/fd`), or nil if unknown.
+    static func openedPath(_ fd: Int32) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink("/proc/self/fd/\(fd)", &buffer, Int(PATH_MAX))
+        guard n > 0 else { return nil }
+        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     static func issue(_ path: String, _ message: String) -> SpecRejection {

@@ -14,15 +14,19 @@ public struct SpecIssue: Error, Sendable, Hashable, Codable, CustomStringConvert
     /// What is wrong and, where it helps, what would be right.
     public var message: String
 
+    /// `path` and `message` are made safe here, where every issue is built: control characters
+    /// escaped and length capped (`SpecExcerpt`), so no message carries more of a file than a
+    /// short excerpt, whatever code built it.
     public init(file: String, line: Int, column: Int, path: String, message: String) {
         self.file = file
         self.line = line
         self.column = column
-        self.path = path
-        self.message = message
+        self.path = SpecExcerpt.path(path)
+        self.message = SpecExcerpt.message(message)
     }
 
-    public var description: String { "\(file):\(line):\(column): \(path): \(message)" }
+    /// The file name is escaped too: a file may be named with an escape sequence.
+    public var description: String { "\(SpecExcerpt.escaped(file)):\(line):\(column): \(path): \(message)" }
 }
 
 /// Why a spec file was not accepted: every problem found in it, in file order.

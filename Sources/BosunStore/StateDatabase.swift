@@ -1,4 +1,5 @@
 import BosunMigrations
+import BosunModel
 import Foundation
 import GRDB
 #if canImport(Glibc)
@@ -7,7 +8,8 @@ import Glibc
 
 /// Opens (creating if needed) the state database: mode 0600, WAL, foreign keys, a busy
 /// timeout, and the embedded migrations applied. A database from a newer Bosun, a foreign
-/// SQLite file or a non-database file is refused before anything is written to it.
+/// SQLite file or a non-database file is refused before anything is written to it; a missing
+/// directory, a read-only file or file system is named as such, with its path.
 enum StateDatabase {
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -17,20 +19,41 @@ enum StateDatabase {
         return migrator
     }
 
-    static func open(path: String) throws -> DatabasePool {
+    /// Opens the database at `path`; with `create` false a missing file is an error
+    /// (`StoreError.noDatabase`) instead of a new, empty database.
+    static func open(path: String, create: Bool = true) throws -> DatabasePool {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
             throw StoreError.missingDirectory(directory)
         }
+        // One process at a time creates, inspects and migrates: a file another process is still
+        // migrating is never mistaken for a foreign database.
+        return try DirectoryLock.withLock(directory) { () throws -> DatabasePool in
+            try openLocked(path: path, directory: directory, create: create)
+        }
+    }
+
+    private static func openLocked(path: String, directory: String, create: Bool) throws -> DatabasePool {
         let migrator = migrator()
-        if FileManager.default.fileExists(atPath: path) {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
+            if isDir.boolValue { throw StoreError.notADatabase(path: path, detail: "it is a directory") }
+            // SQLite would report these as "unable to open" or even "not a database": say what they are.
+            if access(path, R_OK | W_OK) != 0 { throw StoreError.readOnly(path: path, reason: reason(errno)) }
+            if access(directory, W_OK) != 0 { throw StoreError.readOnly(path: directory, reason: reason(errno)) }
             try inspect(path: path, migrator: migrator)
         } else {
+            guard create else { throw StoreError.noDatabase(path) }
+            if access(directory, W_OK) != 0 { throw StoreError.readOnly(path: directory, reason: reason(errno)) }
             // Created empty with 0600 before SQLite sees it; SQLite gives -wal and -shm the same mode.
             let fd = Glibc.open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
-            if fd >= 0 { close(fd) }
+            if fd >= 0 {
+                close(fd)
+            } else if errno != EEXIST {
+                throw StoreError.readOnly(path: directory, reason: reason(errno))
+            }
         }
         var config = Configuration()
         config.busyMode = .timeout(10)
@@ -41,9 +64,29 @@ enum StateDatabase {
             pool = try DatabasePool(path: path, configuration: config)
             try migrate(pool, with: migrator)
         } catch let error as DatabaseError {
-            throw StoreError.writeFailed(error.message ?? "\(error)")
+            throw classify(error, path: path)
         }
         return pool
+    }
+
+    /// A SQLite failure while opening, named by what it means for this path.
+    private static func classify(_ error: DatabaseError, path: String) -> StoreError {
+        let detail = error.message ?? "\(error.resultCode)"
+        switch error.resultCode {
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT: return .notADatabase(path: path, detail: detail)
+        case .SQLITE_READONLY, .SQLITE_PERM: return .readOnly(path: path, reason: detail)
+        case .SQLITE_CANTOPEN: return .cannotOpen(path: path, detail: detail)
+        default: return .writeFailed("\(path): \(detail)")
+        }
+    }
+
+    /// Words for why a path cannot be written.
+    static func reason(_ code: Int32) -> String {
+        switch code {
+        case EROFS: "read-only file system"
+        case EACCES, EPERM: "permission denied"
+        default: String(cString: strerror(code))
+        }
     }
 
     /// Applies pending migrations. Two processes opening a new database at once both try; the
@@ -83,7 +126,7 @@ enum StateDatabase {
             }
             try queue.close()
         } catch let error as DatabaseError {
-            throw StoreError.notADatabase(path: path, detail: error.message ?? "\(error.resultCode)")
+            throw classify(error, path: path)
         }
     }
 }

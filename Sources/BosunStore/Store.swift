@@ -23,9 +23,10 @@ public final class Store: Sendable {
     ///
     /// Throws `StoreError` when the directory is missing, the file is not a (Bosun) SQLite
     /// database, or it was written by a newer Bosun; in each case the file is left untouched.
-    public init(path: String, now: @escaping @Sendable () -> Date = { Date() }) throws {
+    /// With `create` false (read-only commands) a missing file throws `StoreError.noDatabase`.
+    public init(path: String, create: Bool = true, now: @escaping @Sendable () -> Date = { Date() }) throws {
         self.path = path
-        self.pool = try StateDatabase.open(path: path)
+        self.pool = try StateDatabase.open(path: path, create: create)
         self.now = now
     }
 

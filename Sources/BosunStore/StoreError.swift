@@ -12,6 +12,12 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case writeFailed(String)
     /// A named thing is not in the database.
     case notFound(String)
+    /// No database at this path, and the command only reads (it never creates one).
+    case noDatabase(String)
+    /// The file, or the directory that must hold it and its `-wal`/`-shm`, cannot be written.
+    case readOnly(path: String, reason: String)
+    /// SQLite could not open the file for another reason.
+    case cannotOpen(path: String, detail: String)
 
     public var description: String {
         switch self {
@@ -27,6 +33,12 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             "could not write the state database: \(detail); nothing of this change was kept"
         case .notFound(let what):
             "\(what) not found"
+        case .noDatabase(let path):
+            "no state database at \(path); run `bosun apply` or `bosun run` first, or pass --db"
+        case .readOnly(let path, let reason):
+            "cannot write \(path): \(reason); the state database and its -wal and -shm files need a writable file and directory (pass --db with another path)"
+        case .cannotOpen(let path, let detail):
+            "cannot open the state database \(path): \(detail)"
         }
     }
 }

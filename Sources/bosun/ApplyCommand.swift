@@ -28,6 +28,7 @@ struct ApplyCommand: AsyncParsableCommand {
 
     func run() async throws {
         global.bootstrapLogging()
+        try SpecsCheck.requireDirectory(global.specsDirectory)
         let factory = try ControllerFactory(global: global, execution: execution, providers: providers, role: "apply")
         defer { factory.close() }
         let targets = try await ingestAndSelect(factory: factory, clusters: clusters, specs: global.specsDirectory)
@@ -48,9 +49,7 @@ func ingestAndSelect(factory: ControllerFactory, clusters: [String], specs: Stri
         Output.error("ingesting \(specs): \(error)")
         throw ExitCode.failure
     }
-    for error in try factory.store.specErrors() {
-        FileHandle.standardError.write(Data("warning: rejected, last accepted version stays: \(error.formatted)\n".utf8))
-    }
+    try SpecsCheck.refuseRejected(store: factory.store, clusters: clusters)
     if clusters.isEmpty { return try factory.store.reconcilableClusters() }
     let known = Set(try factory.store.clusterStatuses().map(\.cluster))
     for name in clusters where !known.contains(name) {

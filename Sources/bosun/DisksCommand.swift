@@ -15,7 +15,7 @@ struct DisksCommand: AsyncParsableCommand {
         @Flag(help: "Print one JSON document.") var json = false
 
         func run() throws {
-            let store = try global.openStore()
+            let store = try global.openStore(create: false)
             let disks = try store.orphanedDisks()
             if json { try Output.json(disks); return }
             if disks.isEmpty { print("no orphaned disks"); return }

@@ -24,7 +24,7 @@ struct EventsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try global.openStore()
+        let store = try global.openStore(create: false)
         let events: [EventRow]
         do {
             events = try store.events(cluster: cluster, limit: limit)

@@ -26,10 +26,11 @@ struct GlobalOptions: ParsableArguments {
         specs ?? ProcessInfo.processInfo.environment["BOSUN_SPECS"].flatMap { $0.isEmpty ? nil : $0 } ?? "./specs"
     }
 
-    /// Opens the state database or exits with its error on stderr.
-    func openStore() throws -> Store {
+    /// Opens the state database or exits with its error on stderr. Read-only commands pass
+    /// `create: false`: pointed at the wrong directory they say so instead of creating a database.
+    func openStore(create: Bool = true) throws -> Store {
         do {
-            return try Store(path: databasePath)
+            return try Store(path: databasePath, create: create)
         } catch {
             Output.error("\(error)")
             throw ExitCode.failure

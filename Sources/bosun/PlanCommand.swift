@@ -25,6 +25,7 @@ struct PlanCommand: AsyncParsableCommand {
     var clusters: [String] = []
 
     func run() async throws {
+        try SpecsCheck.requireDirectory(global.specsDirectory)
         let factory = try ControllerFactory(global: global, execution: execution, providers: providers, role: "plan")
         defer { factory.close() }
         let targets = try await ingestAndSelect(factory: factory, clusters: clusters, specs: global.specsDirectory)

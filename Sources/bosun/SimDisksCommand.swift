@@ -29,7 +29,7 @@ struct SimDisksCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let disks = try await sim.withCloud { try await $0.console.disks(cluster: cluster) }
+        let disks = try await sim.withCloud(create: false) { try await $0.console.disks(cluster: cluster) }
         if json { return try Output.json(["disks": disks.map(Row.init)]) }
         guard !disks.isEmpty else { return print("no disks in \(sim.statePath)") }
         Output.table(

@@ -12,7 +12,7 @@ struct SimLBsCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let lbs = try await sim.withCloud { try await $0.console.loadBalancers() }
+        let lbs = try await sim.withCloud(create: false) { try await $0.console.loadBalancers() }
         if json { return try Output.json(["lbs": lbs]) }
         guard !lbs.isEmpty else { return print("no load balancers in \(sim.statePath)") }
         Output.table(["LB", "MEMBERS"], lbs.map { [$0.name, $0.members.isEmpty ? "-" : $0.members.joined(separator: " ")] })

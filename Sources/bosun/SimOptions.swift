@@ -15,10 +15,11 @@ struct SimOptions: ParsableArguments {
     var statePath: String { state ?? SimCloud.defaultPath(stateDatabase: global.databasePath) }
 
     /// Opens the sim, runs `body` and closes it. A `ProviderError` (from opening or from `body`)
-    /// goes to stderr and the command exits 1.
-    func withCloud<T>(_ body: (SimCloud) async throws -> T) async throws -> T {
+    /// goes to stderr and the command exits 1. Listing commands pass `create: false`, so they
+    /// never create a sim state where there is none.
+    func withCloud<T>(create: Bool = true, _ body: (SimCloud) async throws -> T) async throws -> T {
         do {
-            let cloud = try SimCloud(path: statePath)
+            let cloud = try SimCloud(path: statePath, create: create)
             defer { try? cloud.close() }
             return try await body(cloud)
         } catch let error as ProviderError {

@@ -32,7 +32,7 @@ struct SimVMsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let rows = try await sim.withCloud { try await $0.console.vms(cluster: cluster) }.map(Row.init)
+        let rows = try await sim.withCloud(create: false) { try await $0.console.vms(cluster: cluster) }.map(Row.init)
         if json { return try Output.json(["vms": rows]) }
         guard !rows.isEmpty else { return print("no VMs in \(sim.statePath)") }
         Output.table(

@@ -28,7 +28,7 @@ struct StatusCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try global.openStore()
+        let store = try global.openStore(create: false)
         do {
             let errors = try store.specErrors()
             if let cluster {

@@ -25,12 +25,25 @@ struct ValidateCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Each file's own directory is its specs directory: a symlink may point beside it only.
         let reader = SpecFileReader()
         var results: [FileResult] = []
+        var owners: [String: String] = [:]
         for file in files {
-            switch reader.load(file) {
-            case .success(let spec): results.append(FileResult(file: file, valid: true, cluster: spec.name, errors: []))
-            case .failure(let rejection): results.append(FileResult(file: file, valid: false, cluster: nil, errors: rejection.issues))
+            switch reader.outcome(file) {
+            case .accepted(let spec, _):
+                // The same rule as ingestion: a name belongs to the first file that declares it.
+                if let first = owners[spec.name], first != file {
+                    let issue = SpecIssue(
+                        file: file, line: 1, column: 1, path: "name",
+                        message: "cluster '\(spec.name)' is also declared by \(first); names must be unique across files")
+                    results.append(FileResult(file: file, valid: false, cluster: spec.name, errors: [issue]))
+                } else {
+                    owners[spec.name] = file
+                    results.append(FileResult(file: file, valid: true, cluster: spec.name, errors: []))
+                }
+            case .rejected(let rejection):
+                results.append(FileResult(file: file, valid: false, cluster: nil, errors: rejection.issues))
             }
         }
         if json {
@@ -38,7 +51,7 @@ struct ValidateCommand: ParsableCommand {
         } else {
             for result in results {
                 if result.valid {
-                    print("\(result.file): \(Output.paint("ok", .green)) (cluster \(result.cluster ?? ""))")
+                    print("\(SpecExcerpt.escaped(result.file)): \(Output.paint("ok", .green)) (cluster \(result.cluster ?? ""))")
                 } else {
                     for issue in result.errors { print(issue.description) }
                 }
