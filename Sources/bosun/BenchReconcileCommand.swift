@@ -158,6 +158,17 @@ struct BenchReconcileCommand: AsyncParsableCommand {
                      dispatched.p(50), dispatched.p(99), dispatched.p(50) / max(accepted.p(50), 0.001)))
         print(String(format: "peak RSS           %8.1f MiB", BenchSupport.peakRSSKiB() / 1024))
         services.cancel()
+
+        // 4. Retention: what a pruning round (here with no age limit, as after `--retain`
+        // has passed) removes from this journal, and what it costs.
+        let rowsBefore = try store.rowCounts()
+        let pruneStart = ContinuousClock.now
+        let pruned = try store.prune(RetentionPolicy(maxAge: .zero))
+        let pruneTime = (ContinuousClock.now - pruneStart).seconds
+        let rowsAfter = try store.rowCounts()
+        print(String(format: "prune              %8.1f ms  actions %d → %d, events %d → %d, known keys %d, %d batches",
+                     pruneTime * 1000, rowsBefore["actions"] ?? 0, rowsAfter["actions"] ?? 0, rowsBefore["events"] ?? 0,
+                     rowsAfter["events"] ?? 0, rowsAfter["known_keys"] ?? 0, pruned.batches))
         try? sim.close()
     }
 
