@@ -38,24 +38,38 @@ public struct IngestService: Service {
                 group.addTask {
                     for await _ in changes { await passLogged() }
                 }
-                group.addTask {
-                    while !Task.isCancelled {
-                        do { try await Task.sleep(for: await nextWait()) } catch { return }
-                        await passLogged()
-                    }
-                }
+                group.addTask { await timers() }
                 await group.next()
                 group.cancelAll()
             }
         }
     }
 
-    /// The re-list interval, or less when a file may settle or a grace runs out before it.
-    private func nextWait() async -> Duration {
-        guard let due = await ingester.nextDeadline else { return relistInterval }
-        let seconds = max(0.05, due.timeIntervalSinceNow + 0.05)
-        return min(relistInterval, .milliseconds(Int64(seconds * 1000)))
+    /// Re-lists every `relistInterval`, and passes as soon as the ingester's next deadline (a
+    /// file that may have settled, a grace that ran out) is due. A deadline can appear during
+    /// any pass, so the loop looks again at least every `deadlineCheck`; a look costs one actor
+    /// hop, a pass runs only when something is due.
+    private func timers() async {
+        let clock = ContinuousClock()
+        var nextRelist = clock.now.advanced(by: relistInterval)
+        while !Task.isCancelled {
+            var wait = min(nextRelist - clock.now, Self.deadlineCheck)
+            if let due = await ingester.nextDeadline {
+                wait = min(wait, .milliseconds(Int64(max(0, due.timeIntervalSinceNow) * 1000) + 20))
+            }
+            if wait > .zero {
+                do { try await Task.sleep(for: wait) } catch { return }
+            }
+            if clock.now >= nextRelist {
+                await passLogged()
+                nextRelist = clock.now.advanced(by: relistInterval)
+            } else if await ingester.isDue() {
+                await passLogged()
+            }
+        }
     }
+
+    static let deadlineCheck: Duration = .milliseconds(500)
 
     private func passLogged() async {
         do {

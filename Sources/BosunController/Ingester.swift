@@ -99,6 +99,12 @@ public actor Ingester {
         return merged
     }
 
+    /// Whether `nextDeadline` has come (by the ingester's clock).
+    public func isDue() -> Bool {
+        guard let due = nextDeadline else { return false }
+        return now() >= due
+    }
+
     private func deadline(scan: SpecScan, clusters: [String: ClusterIndexEntry]) -> Date? {
         let settling = scan.unsettled.values.map { $0.addingTimeInterval(settle) }
         let teardowns = clusters.values.compactMap { $0.lifecycle == .pendingDeletion ? $0.teardownAt : nil }

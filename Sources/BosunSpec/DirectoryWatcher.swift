@@ -161,7 +161,10 @@ private struct WatchLoop: Sendable {
             tracker?.modified(name)
             return false
         }
-        if mask & UInt32(IN_CLOSE_WRITE | IN_MOVED_TO) != 0 { tracker?.closed(name) }
+        if mask & UInt32(IN_CLOSE_WRITE | IN_MOVED_TO) != 0, let tracker {
+            let print = try? SpecFileReader().fingerprint(directory + "/" + name).get()
+            tracker.closed(name, print: print)
+        }
         if mask & UInt32(IN_DELETE | IN_MOVED_FROM) != 0 { tracker?.removed(name) }
         return true
     }

@@ -134,7 +134,9 @@ public struct SpecScanner: Sendable {
             return .waiting(Candidate(fingerprint: print, digest: Data(), since: at))
         }
         let closedAndUntouched: Bool
-        if case .closed(let seq)? = before, case .closed(let seqAfter)? = tracker?.state(name), seq == seqAfter {
+        if case .closed(let seq, let closedPrint)? = before, closedPrint == print,
+            case .closed(let seqAfter, _)? = tracker?.state(name), seq == seqAfter
+        {
             closedAndUntouched = true
         } else {
             closedAndUntouched = false

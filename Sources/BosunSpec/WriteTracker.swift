@@ -10,8 +10,9 @@ public final class WriteTracker: Sendable {
     public enum State: Sendable, Hashable {
         /// Written to (`IN_MODIFY`) since it was last closed: a writer may still hold it open.
         case writing(seq: UInt64)
-        /// Closed after writing (`IN_CLOSE_WRITE`) or renamed into place (`IN_MOVED_TO`).
-        case closed(seq: UInt64)
+        /// Closed after writing (`IN_CLOSE_WRITE`) or renamed into place (`IN_MOVED_TO`), with
+        /// what `stat` said right after: content that no longer matches it was written since.
+        case closed(seq: UInt64, print: SpecFileReader.Fingerprint?)
     }
 
     private struct Table {
@@ -26,8 +27,8 @@ public final class WriteTracker: Sendable {
     /// The file was written to.
     public func modified(_ name: String) { set(name) { .writing(seq: $0) } }
 
-    /// The file was closed after writing, or renamed into place.
-    public func closed(_ name: String) { set(name) { .closed(seq: $0) } }
+    /// The file was closed after writing, or renamed into place; `print` is its `stat` then.
+    public func closed(_ name: String, print: SpecFileReader.Fingerprint?) { set(name) { .closed(seq: $0, print: print) } }
 
     /// The name no longer exists (deleted or renamed away).
     public func removed(_ name: String) {

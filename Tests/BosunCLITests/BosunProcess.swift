@@ -49,8 +49,8 @@ struct BosunProcess {
     }
 
     /// Starts in the background (stderr to a file, for diagnosis).
-    static func start(_ arguments: [String], cwd: String? = nil, log: String) throws -> Process {
-        let process = make(arguments, cwd: cwd, environment: [:])
+    static func start(_ arguments: [String], cwd: String? = nil, log: String, environment: [String: String] = [:]) throws -> Process {
+        let process = make(arguments, cwd: cwd, environment: environment)
         guard FileManager.default.createFile(atPath: log, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.standardOutput = handle
@@ -67,6 +67,10 @@ struct BosunProcess {
         env["NO_COLOR"] = "1"
         env.removeValue(forKey: "BOSUN_DB")
         env.removeValue(forKey: "BOSUN_SPECS")
+        // Tests write a spec and run `plan` or `apply` at once; with the default settle time
+        // those would wait 2 s for the file to be quiet. Tests of settling set it themselves.
+        env["BOSUN_SETTLE"] = "0s"
+        env.removeValue(forKey: "BOSUN_DELETION_GRACE")
         for (k, v) in environment { env[k] = v }
         process.environment = env
         if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }

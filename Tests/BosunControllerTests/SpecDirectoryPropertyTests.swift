@@ -74,7 +74,7 @@ import Testing
             try text.write(toFile: path, atomically: false, encoding: .utf8)
             try FileManager.default.setAttributes([.modificationDate: now], ofItemAtPath: path)
             tracker.modified(name)
-            if closed { tracker.closed(name) }
+            if closed { tracker.closed(name, print: try SpecFileReader().fingerprint(path).get()) }
         }
 
         /// Writes a temp file and renames it into place.
@@ -83,7 +83,7 @@ import Testing
             try text.write(toFile: tmp, atomically: false, encoding: .utf8)
             try FileManager.default.setAttributes([.modificationDate: now], ofItemAtPath: tmp)
             #expect(rename(tmp, specs + "/" + name) == 0)
-            tracker.closed(name)
+            tracker.closed(name, print: try SpecFileReader().fingerprint(specs + "/" + name).get())
         }
 
         func unlink(_ name: String) throws {
@@ -170,7 +170,7 @@ import Testing
                     let other = fileName(c, alt: name == fileName(c, alt: false))
                     #expect(rename(w.specs + "/" + name, w.specs + "/" + other) == 0)
                     w.tracker.removed(name)
-                    w.tracker.closed(other)
+                    w.tracker.closed(other, print: try SpecFileReader().fingerprint(w.specs + "/" + other).get())
                     markPresent(c, other)
                 }
             case 5:  // truncate (an editor about to write, then done)

@@ -123,6 +123,9 @@ struct PlanSimulator {
             if let other = observed.disks[d].attachedTo, other != vm { throw Violation(description: "\(diskID) attached to \(other)") }
             observed.disks[d].attachedTo = vm
             if let i = recordIndex(inst) { recorded.instances[i].diskID = diskID }
+            // Like the store: attaching an orphan re-adopts it.
+            recorded.orphanedDisks.remove(diskID)
+            recorded.readoptable.removeAll { $0 == diskID }
         case .detachDisk(let id):
             if let d = observed.disks.firstIndex(where: { $0.id == id }) { observed.disks[d].attachedTo = nil }
         case .resizeDisk(let id, let size):
@@ -133,6 +136,7 @@ struct PlanSimulator {
         case .orphanDisk(let id):
             if observed.disks.first(where: { $0.id == id })?.attachedTo != nil { throw Violation(description: "orphaning attached \(id)") }
             recorded.orphanedDisks.insert(id)
+            recorded.readoptable.insert(id, at: 0)
             for i in recorded.instances.indices where recorded.instances[i].diskID == id { recorded.instances[i].diskID = nil }
         case .startJobs(let jobs, let hash), .restartJobs(let jobs, let hash):
             guard let vm = current else { throw Violation(description: "jobs with no VM on \(inst)") }

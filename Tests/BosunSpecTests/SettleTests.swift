@@ -73,7 +73,7 @@ import Glibc
         var s = scanner(tracker: tracker)
         try write("a.yaml", Self.spec("a"))
         tracker.modified("a.yaml")
-        tracker.closed("a.yaml")
+        tracker.closed("a.yaml", print: try SpecFileReader().fingerprint(dir + "/a.yaml").get())
         #expect(s.scan().files.values.first?.clusterName == "a")
         // An in-place rewrite: a prefix written, the writer still holds the file open.
         let prefix = String(Self.spec("a", workers: 7).prefix(40))
@@ -89,12 +89,24 @@ import Glibc
         }
         // Finished and closed: read at once.
         try write("a.yaml", Self.spec("a", workers: 7))
-        tracker.closed("a.yaml")
+        tracker.closed("a.yaml", print: try SpecFileReader().fingerprint(dir + "/a.yaml").get())
         if case .accepted(let spec, _)? = s.scan().files.values.first {
             #expect(spec.groups.first?.instances == 7)
         } else {
             Issue.record("the completed file must be accepted")
         }
+    }
+
+    @Test func aWriteAfterTheCloseNotYetReportedIsNotTrusted() throws {
+        let tracker = WriteTracker()
+        var s = scanner(tracker: tracker)
+        try write("a.yaml", Self.spec("a"))
+        tracker.closed("a.yaml", print: try SpecFileReader().fingerprint(dir + "/a.yaml").get())
+        // A new writer truncated and wrote a prefix; its IN_MODIFY is still on its way.
+        try write("a.yaml", String(Self.spec("a").prefix(40)))
+        let scan = s.scan()
+        #expect(scan.files.isEmpty)
+        #expect(scan.unsettled.count == 1)
     }
 
     @Test func aWriterThatStallsLongerThanTheSettleTimeIsTakenAfterItStayedTheSame() throws {
