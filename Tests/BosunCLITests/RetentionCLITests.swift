@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The state database stays flat over repeated passes (issue 7, item 8): `apply` prunes
 /// finished history beyond `--retain-actions` / `--retain-events` at its end, and pruning never
@@ -29,6 +32,26 @@ import Testing
         #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
         #expect(!plan.stdout.contains("rogue"))
         #expect(try w.sql("SELECT count(*) FROM events WHERE kind LIKE 'rogue%'") == "0")
+        try w.expectExact(masters: 1, workers: 2)
+    }
+
+    @Test func runPrunesAtStart() async throws {
+        let w = try SimWorld()
+        try w.publish(SimWorld.spec(masters: 1, workers: 2))
+        #expect(try w.apply().status == 0)
+        #expect((Int(try w.sql("SELECT count(*) FROM actions")) ?? 0) > 5)
+        let run = try BosunProcess.start(
+            ["run", "--db", w.db, "--specs", w.specs, "--retain-actions", "5", "--retain-events", "5"] + SimWorld.fast,
+            log: w.dir + "/run.log")
+        defer { if run.isRunning { kill(run.processIdentifier, SIGKILL) } }
+        try await BosunProcess.waitFor("pruned to the caps") {
+            let actions = Int(try w.sql("SELECT count(*) FROM actions")) ?? 99
+            let events = Int(try w.sql("SELECT count(*) FROM events WHERE cluster = 'demo'")) ?? 99
+            return actions <= 5 && events <= 5
+        }
+        kill(run.processIdentifier, SIGTERM)
+        #expect(try await BosunProcess.waitExit(run) == 0)
+        #expect(try String(contentsOfFile: w.dir + "/run.log", encoding: .utf8).contains("pruned history"))
         try w.expectExact(masters: 1, workers: 2)
     }
 
