@@ -57,7 +57,7 @@ public final class Reconciler: Sendable {
 
     /// Observes and plans without acting or taking the lease (`bosun plan`).
     public func plan(_ cluster: String) async throws -> Plan? {
-        guard let state = try store.clusterState(cluster), state.lifecycle == .active || state.lifecycle == .deleting else { return nil }
+        guard let state = try store.clusterState(cluster), state.lifecycle.isReconciled else { return nil }
         let handle = try providers.handle(state.spec.provider)
         let observed = try await Observer(handle: handle, cluster: cluster).observe(loadBalancers: state.loadBalancers)
         return Planner().plan(cluster: cluster, desired: state.spec, goal: state.lifecycle == .deleting ? .teardown : .converge,
@@ -86,7 +86,7 @@ public final class Reconciler: Sendable {
             }
             // Read under the lease, so no other process's pass can make the records stale.
             guard let state = try store.clusterState(cluster) else { return .skipped("no cluster named \(cluster)") }
-            guard state.lifecycle == .active || state.lifecycle == .deleting else { return .skipped("cluster is \(state.lifecycle.rawValue)") }
+            guard state.lifecycle.isReconciled else { return .skipped("cluster is \(state.lifecycle.rawValue)") }
             return try await pass(state)
         } catch {
             let message = "\(error)"

@@ -55,7 +55,7 @@ public struct SpecErrorRow: Codable, Sendable, Hashable, FetchableRecord {
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
 
     /// `file:line:column: field: message`, as `bosun validate` prints it.
-    public var formatted: String { "\(path):\(line):\(column): \(field): \(message)" }
+    public var formatted: String { "\(SpecExcerpt.escaped(path)):\(line):\(column): \(field): \(message)" }
 }
 
 /// One row of the `events` table.

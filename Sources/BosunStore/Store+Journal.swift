@@ -147,8 +147,15 @@ extension Store {
                     """,
                 [disk.id, disk.cluster, disk.instanceID, disk.sizeMiB, disk.type, at, at])
         case .diskAttached(let diskID, let instance):
+            let orphan = try Row.fetchOne(
+                db, sql: "SELECT cluster, orphaned_at FROM disks WHERE id = ? AND state = 'orphaned'", arguments: [diskID])
             try Self.run(db, "UPDATE disks SET state = 'attached', instance_id = ?, orphaned_at = NULL, updated_at = ? WHERE id = ?",
                 [instance, at, diskID])
+            if let orphan {
+                try insertEvent(
+                    db, cluster: orphan["cluster"], instance: instance, kind: "disk-readopted",
+                    message: "orphaned disk \(diskID) (orphaned at \(orphan["orphaned_at"] as String? ?? "?")) re-attached to \(instance), its own instance")
+            }
         case .diskDetached(let diskID):
             try Self.run(db, "UPDATE disks SET state = 'detached', updated_at = ? WHERE id = ? AND state = 'attached'", [at, diskID])
         case .diskResized(let diskID, let size):

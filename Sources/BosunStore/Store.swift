@@ -61,7 +61,11 @@ public final class Store: Sendable {
     /// Ingestion's view of every known cluster, by name.
     public func clusterIndex() throws -> [String: ClusterIndexEntry] {
         try pool.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT name, source_path, spec_hash, generation, lifecycle, deletion, deletion_requested_by FROM clusters")
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT name, source_path, spec_hash, generation, lifecycle, deletion, deletion_requested_by,
+                       missing_since, teardown_at
+                FROM clusters
+                """)
             var out: [String: ClusterIndexEntry] = [:]
             for row in rows {
                 let name: String = row["name"]
@@ -69,7 +73,8 @@ public final class Store: Sendable {
                     name: name, sourcePath: row["source_path"], hash: row["spec_hash"], generation: row["generation"],
                     lifecycle: ClusterIndexEntry.Lifecycle(rawValue: row["lifecycle"]) ?? .active,
                     deletion: DeletionPolicy(rawValue: row["deletion"]) ?? .protect,
-                    operatorDeleted: (row["deletion_requested_by"] as String?) == "operator")
+                    operatorDeleted: (row["deletion_requested_by"] as String?) == "operator",
+                    missingSince: row["missing_since"], teardownAt: row["teardown_at"])
             }
             return out
         }

@@ -15,6 +15,8 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @OptionGroup var providers: ProviderOptions
 
+    @OptionGroup var ingestOptions: IngestOptions
+
     @Option(help: "Reconcile passes per cluster before giving up.")
     var maxPasses: Int = 20
 
@@ -31,7 +33,7 @@ struct ApplyCommand: AsyncParsableCommand {
         try SpecsCheck.requireDirectory(global.specsDirectory)
         let factory = try ControllerFactory(global: global, execution: execution, providers: providers, role: "apply")
         defer { factory.close() }
-        let targets = try await ingestAndSelect(factory: factory, clusters: clusters, specs: global.specsDirectory)
+        let targets = try await ingestAndSelect(factory: factory, clusters: clusters, specs: global.specsDirectory, options: ingestOptions)
         let outcomes = await ApplyDriver(factory: factory, maxPasses: maxPasses).run(targets)
         // Prune here too, so a database only ever driven by `apply` (CI, cron) stays flat.
         RetentionService(store: factory.store, policy: retention.policy, logger: Logger(label: "bosun.retention")).pruneOnce()
@@ -42,14 +44,25 @@ struct ApplyCommand: AsyncParsableCommand {
 
 /// Ingests the spec directory once, reports rejected files on stderr, and resolves the
 /// clusters to act on (all reconcilable ones when none are named).
-func ingestAndSelect(factory: ControllerFactory, clusters: [String], specs: String) async throws -> [String] {
+func ingestAndSelect(factory: ControllerFactory, clusters: [String], specs: String, options: IngestOptions) async throws -> [String] {
+    let ingester = Ingester(store: factory.store, directory: specs, grace: options.grace, settle: options.settleSeconds)
     do {
-        try await Ingester(store: factory.store, directory: specs).pass()
+        try await ingester.settledPass(maxWait: options.maxSettleWait)
     } catch {
         Output.error("ingesting \(specs): \(error)")
         throw ExitCode.failure
     }
+    let unsettled = await ingester.unsettled
+    if !unsettled.isEmpty {
+        for path in unsettled.keys.sorted() {
+            Output.error("\(path) is still being written (it kept changing for \(options.maxSettleWait.components.seconds)s); nothing was done; try again when it is complete")
+        }
+        throw ExitCode.failure
+    }
     try SpecsCheck.refuseRejected(store: factory.store, clusters: clusters)
+    for status in try factory.store.clusterStatuses() {
+        if let note = PlanCommand.deletionNote(status) { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
+    }
     if clusters.isEmpty { return try factory.store.reconcilableClusters() }
     let known = Set(try factory.store.clusterStatuses().map(\.cluster))
     for name in clusters where !known.contains(name) {

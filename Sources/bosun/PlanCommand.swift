@@ -1,6 +1,7 @@
 import ArgumentParser
 import BosunController
 import BosunPlanner
+import BosunStore
 import Foundation
 
 /// `bosun plan [CLUSTER…]`: what `apply` would do, with reasons; changes nothing.
@@ -15,6 +16,8 @@ struct PlanCommand: AsyncParsableCommand {
 
     @OptionGroup var providers: ProviderOptions
 
+    @OptionGroup var ingestOptions: IngestOptions
+
     @Flag(help: "Exit 2 when there are changes, 0 when none.")
     var detailedExitcode = false
 
@@ -28,7 +31,7 @@ struct PlanCommand: AsyncParsableCommand {
         try SpecsCheck.requireDirectory(global.specsDirectory)
         let factory = try ControllerFactory(global: global, execution: execution, providers: providers, role: "plan")
         defer { factory.close() }
-        let targets = try await ingestAndSelect(factory: factory, clusters: clusters, specs: global.specsDirectory)
+        let targets = try await ingestAndSelect(factory: factory, clusters: clusters, specs: global.specsDirectory, options: ingestOptions)
         var plans: [Plan] = []
         for cluster in targets {
             do {
@@ -44,10 +47,31 @@ struct PlanCommand: AsyncParsableCommand {
         if json {
             try Output.json(plans)
         } else {
-            for plan in plans { Self.print(plan) }
+            let statuses = Dictionary(((try? factory.store.clusterStatuses()) ?? []).map { ($0.cluster, $0) }, uniquingKeysWith: { a, _ in a })
+            for plan in plans {
+                if let status = statuses[plan.cluster], let note = Self.deletionNote(status) { Swift.print(note) }
+                Self.print(plan)
+            }
         }
         let changes = plans.contains { !$0.isEmpty }
         if detailedExitcode && changes { throw ExitCode(2) }
+    }
+
+    /// "file missing since …; torn down after … unless it returns" for a cluster whose file is
+    /// missing, or nil.
+    static func deletionNote(_ status: ClusterStatus) -> String? {
+        switch status.lifecycle {
+        case "pending-deletion":
+            let note = "\(status.cluster): \(status.sourcePath) missing since \(status.missingSince ?? "?") UTC; "
+                + "torn down after \(status.teardownAt ?? "?") UTC unless it returns"
+            return Output.paint(note, .yellow)
+        case "held":
+            let note = "\(status.cluster): \(status.sourcePath) missing since \(status.missingSince ?? "?") UTC in a mass removal; "
+                + "held: nothing is torn down until it returns or `bosun delete \(status.cluster)`"
+            return Output.paint(note, .yellow)
+        default:
+            return nil
+        }
     }
 
     static func print(_ plan: Plan) {

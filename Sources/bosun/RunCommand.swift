@@ -1,5 +1,6 @@
 import ArgumentParser
 import BosunController
+import BosunSpec
 import BosunStore
 import Foundation
 import Logging
@@ -26,6 +27,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var providers: ProviderOptions
 
+    @OptionGroup var ingestOptions: IngestOptions
+
     func run() async throws {
         global.bootstrapLogging()
         let logger = Logger(label: "bosun")
@@ -33,9 +36,12 @@ struct RunCommand: AsyncParsableCommand {
         defer { factory.close() }
         let directory = global.specsDirectory
         let controller = ControllerService(reconciler: factory.reconciler, interval: interval.duration, logger: Logger(label: "bosun.controller"))
-        let ingester = Ingester(store: factory.store, directory: directory, logger: Logger(label: "bosun.ingest"))
-        let ingest = IngestService(ingester: ingester, directory: directory, relistInterval: relist.duration) { report in
-            await controller.enqueue(report.accepted.map(\.name) + report.released.map(\.name))
+        let tracker = WriteTracker()
+        let ingester = Ingester(
+            store: factory.store, directory: directory, grace: ingestOptions.grace, settle: ingestOptions.settleSeconds,
+            tracker: tracker, logger: Logger(label: "bosun.ingest"))
+        let ingest = IngestService(ingester: ingester, directory: directory, relistInterval: relist.duration, tracker: tracker) { report in
+            await controller.enqueue(report.touched)
         }
         // Ingest first, so the controller starts from the current specs.
         do { try await ingester.pass() } catch { logger.error("initial ingestion failed", metadata: ["error": "\(error)"]) }

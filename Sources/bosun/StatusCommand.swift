@@ -60,6 +60,9 @@ struct StatusCommand: ParsableCommand {
                      "\($0.healthy)", $0.lastPassAt ?? "-", $0.lastError ?? "-"]
                 },
                 paint: { column, cell in (column == 2 || column == 3) ? Output.color(of: cell) : nil })
+            for cluster in overview.clusters {
+                if let note = PlanCommand.deletionNote(cluster) { print(note) }
+            }
         }
         printErrors(overview.specErrors)
     }
@@ -72,7 +75,8 @@ struct StatusCommand: ParsableCommand {
             ("instances", "\(c.desired) desired, \(c.running) running, \(c.healthy) healthy"),
             ("source", c.sourcePath), ("accepted", c.acceptedAt), ("last pass", c.lastPassAt ?? "-"),
             ("last error", c.lastError ?? "-"),
-        ]
+        ] + (c.missingSince.map { [("missing", "since \($0) UTC")] } ?? [])
+            + (c.teardownAt.map { [("teardown", "after \($0) UTC unless the file returns")] } ?? [])
         for (key, value) in rows { print("\(key.padding(toLength: 11, withPad: " ", startingAt: 0)) \(value)") }
         if !detail.instances.isEmpty {
             print("")

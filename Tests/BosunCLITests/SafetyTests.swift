@@ -175,4 +175,35 @@ import Glibc
         #expect(try w.vms().count == 2)
         #expect(try w.sql("SELECT lifecycle FROM clusters WHERE name = 'one'") == "held")
     }
+
+    @Test func applyWaitsForAFileToSettleAndRefusesOneThatNeverDoes() async throws {
+        let w = try SimWorld()
+        try w.publish(Self.small())
+        // Just written: apply waits until it has been quiet for the settle time, then acts.
+        let settled = try BosunProcess.run(["apply", "--db", w.db, "--specs", w.specs] + SimWorld.fast, environment: ["BOSUN_SETTLE": "1s"])
+        #expect(settled.status == 0, "\(settled.stdout)\(settled.stderr)")
+        #expect(try w.sql("SELECT generation FROM clusters") == "1")
+        // A writer that keeps appending: apply gives up after its wait, names the file, does nothing.
+        let path = w.specs + "/demo.yaml"
+        let actionsBefore = try w.sql("SELECT count(*) FROM actions")
+        let writer = Task.detached {
+            let end = ContinuousClock.now + .seconds(14)
+            var n = 0
+            while ContinuousClock.now < end && !Task.isCancelled {
+                if let handle = FileHandle(forWritingAtPath: path) {
+                    handle.seekToEndOfFile()
+                    handle.write(Data("# still writing \(n)\n".utf8))
+                    try? handle.close()
+                }
+                n += 1
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+        }
+        defer { writer.cancel() }
+        let refused = try BosunProcess.run(["apply", "--db", w.db, "--specs", w.specs] + SimWorld.fast, environment: ["BOSUN_SETTLE": "1s"])
+        writer.cancel()
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("\(path) is still being written"))
+        #expect(try w.sql("SELECT count(*) FROM actions") == actionsBefore, "nothing was planned or done")
+    }
 }
