@@ -85,8 +85,17 @@ struct ClusterReader {
     }
 
     func healingPolicy(_ node: Node, _ path: String) -> HealingPolicy? {
-        guard let f = r.mapping(node, path, allowed: ["enabled", "meltdown"]) else { return nil }
+        guard let f = r.mapping(node, path, allowed: ["enabled", "meltdown", "agentTimeout", "deleteRogue"]) else { return nil }
         let enabled = optional(f, "enabled", default: true) { r.bool($0, $1) }
+        let deleteRogue = optional(f, "deleteRogue", default: false) { r.bool($0, $1) }
+        let agentTimeout = optional(f, "agentTimeout", default: HealingPolicy.defaults.agentTimeoutSeconds) { node, path -> Int? in
+            guard let text = r.string(node, path) else { return nil }
+            guard let seconds = Self.seconds(text), (5...3600).contains(seconds) else {
+                r.fail(node, path, "expected a duration from 5s to 1h such as 60s or 2m, got \(SpecExcerpt.key(text))")
+                return nil
+            }
+            return seconds
+        }
         let meltdown = optional(f, "meltdown", default: MeltdownPolicy.defaults) { node, path -> MeltdownPolicy? in
             guard let m = r.mapping(node, path, allowed: ["minDown", "percent"]) else { return nil }
             let minDown = optional(m, "minDown", default: MeltdownPolicy.defaults.minDown) {
@@ -98,8 +107,17 @@ struct ClusterReader {
             guard let minDown, let percent else { return nil }
             return MeltdownPolicy(minDown: minDown, percent: percent)
         }
-        guard let enabled, let meltdown else { return nil }
-        return HealingPolicy(enabled: enabled, meltdown: meltdown)
+        guard let enabled, let meltdown, let agentTimeout, let deleteRogue else { return nil }
+        return HealingPolicy(enabled: enabled, meltdown: meltdown, agentTimeoutSeconds: agentTimeout, deleteRogue: deleteRogue)
+    }
+
+    /// `90s`, `2m` or `1h` in whole seconds; nil if it is not such a duration.
+    static func seconds(_ text: String) -> Int? {
+        let units: [(String, Int)] = [("s", 1), ("m", 60), ("h", 3600)]
+        guard let (suffix, scale) = units.first(where: { text.hasSuffix($0.0) }), let value = Int(text.dropLast(suffix.count)),
+            value >= 0, value <= 1_000_000
+        else { return nil }
+        return value * scale
     }
 
     func groups(_ node: Node, _ path: String, clusterUpdate: UpdatePolicy) -> [GroupSpec]? {
