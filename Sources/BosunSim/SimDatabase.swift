@@ -93,7 +93,9 @@ enum SimDatabase {
     /// `DatabasePool` alone cannot: it closes its writer before its readers, so the last
     /// connection to close is read-only; one plain connection opened and closed after it can).
     static func checkpointAndClose(_ pool: DatabasePool, path: String) throws {
-        _ = try? pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        // PASSIVE: never waits for another process; when this is the last connection, closing
+        // the plain one below checkpoints the rest and deletes the WAL.
+        _ = try? pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
         try pool.close()
         guard FileManager.default.fileExists(atPath: path) else { return }
         var config = Configuration()

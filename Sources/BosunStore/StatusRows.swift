@@ -1,3 +1,4 @@
+import BosunSpec
 import GRDB
 
 /// One row of the `cluster_status` view.

@@ -44,7 +44,7 @@ struct GlobalOptions: ParsableArguments {
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler = format == .json
                 ? JSONLogHandler(label: label)
-                : StreamLogHandler.standardError(label: label)
+                : EscapingLogHandler(inner: StreamLogHandler.standardError(label: label))
             handler.logLevel = level
             return handler
         }

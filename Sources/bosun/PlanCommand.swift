@@ -28,6 +28,8 @@ struct PlanCommand: AsyncParsableCommand {
     var clusters: [String] = []
 
     func run() async throws {
+        // Like apply: --log-level and --log-format apply, and text logs are escaped.
+        global.bootstrapLogging()
         try SpecsCheck.requireDirectory(global.specsDirectory)
         let factory = try ControllerFactory(global: global, execution: execution, providers: providers, role: "plan")
         defer { factory.close() }

@@ -112,7 +112,15 @@ import Glibc
         #expect(r.status == 1)
         #expect(r.stdout == #"esc.yaml:11:1: \u{1b}[31mred: unknown field; allowed here: name, provider, region, image, kubernetes, update, healing, deletion, groups"# + "\n")
         #expect(!r.stdout.utf8.contains(0x1b))
-        #expect(try bosun(w, ["apply"]).status == 1)
+        // A file name may hold one too.
+        try w.publish("name: [\n", as: "\u{1b}[2Jboom.yaml")
+        let apply = try bosun(w, ["apply"])
+        #expect(apply.status == 1)
+        #expect(apply.stderr.contains(#"\u{1b}[2Jboom.yaml:2:1: (yaml): invalid YAML"#), "\(apply.stderr)")
+        #expect(!apply.stderr.utf8.contains(0x1b))
+        let plan = try bosun(w, ["plan"])
+        #expect(plan.status == 1)
+        #expect(!plan.stderr.utf8.contains(0x1b))
         for command in [["status"], ["status", "--json"], ["events"], ["events", "--json"]] {
             let out = try bosun(w, command)
             #expect(!(out.stdout + out.stderr).utf8.contains(0x1b), "\(command)")
