@@ -16,9 +16,10 @@ enum SimDatabase {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            let what = FileManager.default.fileExists(atPath: directory) ? "is not a directory" : "does not exist"
             throw SimError.terminal(
                 SimErrorCode.stateDirectoryMissing,
-                "sim state directory \(directory) does not exist (create it, or choose another path with --state or BOSUN_SIM_STATE)")
+                "sim state directory \(directory) \(what) (create it, or choose another path with --state or BOSUN_SIM_STATE)")
         }
         if !create && !FileManager.default.fileExists(atPath: path) {
             throw SimError.terminal(

@@ -25,9 +25,10 @@ enum StateDatabase {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir) else {
             throw StoreError.missingDirectory(directory)
         }
+        guard isDir.boolValue else { throw StoreError.notADirectory(directory) }
         // One process at a time creates, inspects and migrates: a file another process is still
         // migrating is never mistaken for a foreign database.
         return try DirectoryLock.withLock(directory) { () throws -> DatabasePool in

@@ -12,6 +12,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case writeFailed(String)
     /// A named thing is not in the database.
     case notFound(String)
+    /// What should be the database's directory is a file.
+    case notADirectory(String)
     /// No database at this path, and the command only reads (it never creates one).
     case noDatabase(String)
     /// The file, or the directory that must hold it and its `-wal`/`-shm`, cannot be written.
@@ -33,6 +35,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             "could not write the state database: \(detail); nothing of this change was kept"
         case .notFound(let what):
             "\(what) not found"
+        case .notADirectory(let path):
+            "\(path) is not a directory, so it cannot hold the state database; pass --db with another path"
         case .noDatabase(let path):
             "no state database at \(path); run `bosun apply` or `bosun run` first, or pass --db"
         case .readOnly(let path, let reason):
