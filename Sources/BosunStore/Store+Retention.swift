@@ -8,8 +8,9 @@ extension Store {
 
     /// Deletes history beyond `policy`: finished actions and events older than `maxAge`, then
     /// the oldest beyond the per-cluster caps, then the known keys of clusters deleted longer
-    /// than `maxAge` ago. Each batch of at most `batchSize` rows is its own write transaction,
-    /// and the scans that find work run as reads, so a pass never waits long for the lock.
+    /// than `maxAge` ago. Each batch of at most `batchSize` rows is its own write transaction
+    /// that finds its rows through an index; the whole-table counts that find clusters over a
+    /// cap run as reads. So a pass never waits long for the write lock.
     ///
     /// A pruned `create-vm` / `create-disk` row that ever started (attempts > 0) leaves its
     /// idempotency key in `known_keys`, in the same transaction: `clusterState` reads known keys
