@@ -2,7 +2,7 @@ import BosunModel
 import BosunProvider
 
 /// The classification of one desired instance against what is observed and recorded
-/// (`semantics.md`, change classification), turned into the chain of steps that fixes it.
+/// (`semantics.md`, change classification), turned into the chains of steps that fix it.
 struct InstanceChanges {
     let id: String
     let group: GroupSpec
@@ -16,72 +16,128 @@ struct InstanceChanges {
     let health: NodeHealth?
     /// `JobsConfig.hash` of the group, computed once per group by the caller.
     let jobsHash: String
+    let drift: InstanceDrift
+    let healing: HealingMode
     /// `disk` is an orphan of this identity being re-adopted.
     var readopted = false
 
-    enum Kind { case none, create, heal, rollout }
+    /// Healing restarts of failed jobs before the VM is recreated instead.
+    static let restartLimit = 3
 
-    /// The chain and whether it must go through the rollout (canaries, maxInFlight, quorum).
-    func chain() -> (Kind, Chain) {
+    /// What to do with the instance, split by what it costs from the disruption budget.
+    struct Outcome {
+        /// Takes nothing healthy down (creating, starting a stopped VM, restarting only failed
+        /// jobs, re-attaching, LB membership): phase A. When `budgeted` is set, `free` is the
+        /// part of it that may run anyway if the budget defers `budgeted`.
+        var free: Chain?
+        /// Takes a healthy member down (restart of running jobs, recreate): scheduled in the
+        /// group's batches under the disruption budget.
+        var budgeted: Chain?
+        /// A spec change that waits because the instance has drift and healing is suppressed.
+        var waiting: String?
+    }
+
+    func outcome() -> Outcome {
         let hash = jobsHash
-        guard let vm else { return (.create, creation(hash)) }
-        var why: [String] = []
-        if vm.image != spec.image { why.append("image \(vm.image) → \(spec.image)") }
-        if vm.vmType != group.vmType { why.append("vmType \(vm.vmType) → \(group.vmType)") }
-        if vm.az != az { why.append("AZ \(vm.az) removed; moving to \(az)") }
-        if !why.isEmpty { return (.rollout, recreate(vm, hash, why.joined(separator: "; "))) }
-        if vm.state == .stopped {
-            let disk = inPlaceDiskSteps(vm)
-            let steps: [ActionKind] = [.startVM(vmID: vm.id)] + disk.steps
-                + [.startJobs(jobs: group.jobs, jobsHash: hash), .waitHealthy(jobs: group.jobs)]
-                + deregistrations(all: false) + registration(afterDeregistering: false)
-            return (.heal, Chain(instance: id, group: group.name, index: index, steps: steps,
-                                 reason: (["VM \(vm.id) is stopped"] + disk.reasons).joined(separator: "; ")))
+        guard let vm else {
+            // A new instance is a spec change; a recorded one whose VM vanished is healing.
+            if record == nil || healing.heals { return Outcome(free: creation(hash)) }
+            return Outcome()
+        }
+        if case .suppressed(let why) = healing, drift.needsHealing {
+            // Any step on a drifted instance would heal it as a side effect: leave it as it is.
+            let changes = specChanges(vm)
+            guard !changes.isEmpty else { return Outcome() }
+            return Outcome(waiting: "waiting: healing is suppressed (\(why)) and \(drift.summary); \(changes.joined(separator: "; "))")
+        }
+        let moves = recreateReasons(vm)
+        if !moves.isEmpty {
+            return Outcome(free: fallback(vm), budgeted: recreate(vm, hash, "recreate: " + moves.joined(separator: "; ")))
+        }
+        if drift.stopped { return Outcome(free: start(vm, hash)) }
+        if let beat = drift.silentSince {
+            let why = "agent of VM \(vm.id) silent since \(beat.formatted(.iso8601)) (more than \(spec.healing.agentTimeoutSeconds) s); recreating the VM"
+            return Outcome(budgeted: recreate(vm, hash, why, agentAnswers: false))
         }
         return inPlace(vm, hash)
     }
 
-    private func creation(_ hash: String) -> Chain {
-        var steps: [ActionKind] = [.createVM(az: az, vmType: group.vmType, image: spec.image)]
-        var reason = record == nil ? "instance missing" : "VM missing (was \(record?.vmID ?? "never created")); recreating with the same identity"
-        steps += diskSteps(forNewVM: true, reason: &reason)
-        if readopted, let disk { reason += "; re-adopting its orphaned disk \(disk.id)" }
-        steps += [.startJobs(jobs: group.jobs, jobsHash: hash), .waitHealthy(jobs: group.jobs)]
-        steps += registration(afterDeregistering: true)
-        return Chain(instance: id, group: group.name, index: index, steps: steps, reason: reason)
+    private func recreateReasons(_ vm: VM) -> [String] {
+        var why: [String] = []
+        if vm.image != spec.image { why.append("image \(vm.image) → \(spec.image)") }
+        if vm.vmType != group.vmType { why.append("vmType \(vm.vmType) → \(group.vmType)") }
+        if vm.az != az { why.append("AZ \(vm.az) removed; moving to \(az)") }
+        return why
     }
 
-    private func recreate(_ old: VM, _ hash: String, _ reason: String) -> Chain {
-        var reason = reason
-        let out = deregistrations(all: true)
-        let stop: [ActionKind] = [.stopJobs(vmID: old.id)]
-        let detach: [ActionKind] = disk?.attachedTo == old.id ? [.detachDisk(diskID: disk!.id)] : []
-        let create: [ActionKind] = [.createVM(az: az, vmType: group.vmType, image: spec.image)]
-        var detached = self
-        detached.disk?.attachedTo = nil
-        let attach = detached.diskSteps(forNewVM: true, reason: &reason)
-        let start: [ActionKind] = [.startJobs(jobs: group.jobs, jobsHash: hash), .waitHealthy(jobs: group.jobs)]
-        let back = registration(afterDeregistering: true)
-        let steps: [ActionKind]
-        if group.update.vmStrategy == .createSwapDelete {
-            steps = create + out + stop + detach + attach + start + back + [.deleteVM(vmID: old.id)]
+    /// Every spec change pending on the instance, for the reason of a deferral.
+    private func specChanges(_ vm: VM) -> [String] {
+        var why = recreateReasons(vm)
+        if record?.appliedHash != jobsHash { why.append("kubernetes version, jobs or properties changed") }
+        var diskReason = ""
+        if diskNeedsSwap(&diskReason) { why.append(diskReason) }
+        if let want = group.disk, let disk, disk.sizeMiB < want.sizeMiB { why.append("disk \(disk.sizeMiB) → \(want.sizeMiB) MiB") }
+        return why
+    }
+
+    private var failingJobs: [String] { drift.failing.map(\.job) }
+
+    /// Restarts of failed jobs are used up: the next step is recreating the VM.
+    private var escalate: Bool { (record?.healRestarts ?? 0) >= Self.restartLimit && !drift.failing.isEmpty }
+
+    private func start(_ vm: VM, _ hash: String) -> Chain {
+        let disk = inPlaceDiskSteps(vm)
+        let steps: [ActionKind] = [.startVM(vmID: vm.id)] + disk.steps
+            + [.startJobs(jobs: group.jobs, jobsHash: hash), .waitHealthy(jobs: group.jobs)]
+            + deregistrations(all: false) + registration(afterDeregistering: false)
+        return Chain(instance: id, group: group.name, index: index, steps: steps,
+                     reason: (["VM \(vm.id) is stopped"] + disk.reasons).joined(separator: "; "))
+    }
+
+    /// The free healing of an instance whose disruptive chain the budget may defer: start a
+    /// stopped VM, restart only the failed jobs (with the config they already run, so a pending
+    /// config change is not marked applied), re-attach, fix LB membership. Nil in suppressed mode.
+    private func fallback(_ vm: VM) -> Chain? {
+        guard healing.heals else { return nil }
+        if drift.stopped { return start(vm, jobsHash) }
+        if drift.silent { return nil }
+        var (steps, reasons) = inPlaceDiskSteps(vm)
+        if !escalate, !failingJobs.isEmpty, let applied = record?.appliedHash {
+            steps = deregistrations(all: true) + steps
+                + [.restartJobs(jobs: failingJobs, jobsHash: applied), .waitHealthy(jobs: group.jobs)]
+                + registration(afterDeregistering: true)
+            reasons.insert(restartReason, at: 0)
         } else {
-            steps = out + stop + detach + [.deleteVM(vmID: old.id)] + create + attach + start + back
+            let stray = deregistrations(all: false)
+            if !stray.isEmpty { reasons.append("registered in a load balancer the spec does not name") }
+            steps += stray
+            if let lb = group.loadBalancer, !memberOf.contains(lb) {
+                steps.append(.register(lb: lb))
+                reasons.append("not in load balancer \(lb)")
+            }
         }
-        return Chain(instance: id, group: group.name, index: index, steps: steps, reason: "recreate: " + reason)
+        if steps.isEmpty { return nil }
+        return Chain(instance: id, group: group.name, index: index, steps: steps, reason: reasons.joined(separator: "; "))
     }
 
-    private func inPlace(_ vm: VM, _ hash: String) -> (Kind, Chain) {
+    private var restartReason: String {
+        let jobs = failingJobs.joined(separator: ",")
+        let done = record?.healRestarts ?? 0
+        if done == 0 { return "job \(jobs) not running" }
+        return "job \(jobs) failed again after \(done) restart\(done == 1 ? "" : "s") (restart \(done + 1) of \(Self.restartLimit))"
+    }
+
+    private func inPlace(_ vm: VM, _ hash: String) -> Outcome {
         var why: [String] = []
         let restart = record?.appliedHash != hash
         if restart { why.append(record?.appliedHash == nil ? "jobs never started by Bosun" : "kubernetes version, jobs or properties changed") }
-        let failing = health.map { h in group.jobs.filter { h.jobs[$0] != .running && h.jobs[$0] != .starting } } ?? []
-        if !restart, !failing.isEmpty { why.append("job \(failing.joined(separator: ",")) not running") }
+        if !restart, !failingJobs.isEmpty, !escalate { why.append(restartReason) }
 
         var diskReason = ""
         let swap = diskNeedsSwap(&diskReason)
         if !diskReason.isEmpty && swap { why.append(diskReason) }
-        if restart || !failing.isEmpty || swap {
+        if restart || swap {
+            // A config change restarts every job: healthy ones go down, so it is budgeted.
             var steps = deregistrations(all: true)
             if swap {
                 var r = ""
@@ -96,8 +152,21 @@ struct InstanceChanges {
             steps += [.waitHealthy(jobs: group.jobs)]
             if swap, let disk { steps += [.orphanDisk(diskID: disk.id)] }
             steps += registration(afterDeregistering: true)
-            let kind: Kind = restart || swap ? .rollout : .heal
-            return (kind, Chain(instance: id, group: group.name, index: index, steps: steps, reason: why.joined(separator: "; ")))
+            let chain = Chain(instance: id, group: group.name, index: index, steps: steps, reason: why.joined(separator: "; "))
+            return Outcome(free: fallback(vm), budgeted: chain)
+        }
+        if escalate {
+            let jobs = failingJobs.joined(separator: ",")
+            let why = "\(jobs) failed again after \(Self.restartLimit) restarts; recreating the VM"
+            return Outcome(free: fallback(vm), budgeted: recreate(vm, hash, why))
+        }
+        if !failingJobs.isEmpty {
+            // Only the failed jobs: restarting healthy ones (etcd!) would take a member down.
+            let steps = deregistrations(all: true) + inPlaceDiskSteps(vm).steps
+                + [.restartJobs(jobs: failingJobs, jobsHash: hash), .waitHealthy(jobs: group.jobs)]
+                + registration(afterDeregistering: true)
+            let reasons = why + inPlaceDiskSteps(vm).reasons
+            return Outcome(free: Chain(instance: id, group: group.name, index: index, steps: steps, reason: reasons.joined(separator: "; ")))
         }
 
         // Non-disruptive: grow, re-attach, LB membership.
@@ -109,79 +178,39 @@ struct InstanceChanges {
             steps.append(.register(lb: lb))
             reasons.append("not in load balancer \(lb)")
         }
-        if steps.isEmpty { return (.none, Chain(instance: id, steps: [], reason: "")) }
-        return (.heal, Chain(instance: id, group: group.name, index: index, steps: steps, reason: reasons.joined(separator: "; ")))
+        if steps.isEmpty { return Outcome() }
+        return Outcome(free: Chain(instance: id, group: group.name, index: index, steps: steps, reason: reasons.joined(separator: "; ")))
     }
 
-    /// Grow in place and re-attach, with their reasons.
-    private func inPlaceDiskSteps(_ vm: VM) -> (steps: [ActionKind], reasons: [String]) {
-        guard let want = group.disk, let disk else { return ([], []) }
-        var steps: [ActionKind] = []
-        var reasons: [String] = []
-        if disk.sizeMiB < want.sizeMiB {
-            steps.append(.resizeDisk(diskID: disk.id, sizeMiB: want.sizeMiB))
-            reasons.append("disk \(disk.sizeMiB) → \(want.sizeMiB) MiB (grown in place)")
+    private func creation(_ hash: String) -> Chain {
+        var steps: [ActionKind] = [.createVM(az: az, vmType: group.vmType, image: spec.image)]
+        var reason = record == nil ? "instance missing" : "VM missing (was \(record?.vmID ?? "never created")); recreating with the same identity"
+        steps += diskSteps(forNewVM: true, reason: &reason)
+        if readopted, let disk { reason += "; re-adopting its orphaned disk \(disk.id)" }
+        steps += [.startJobs(jobs: group.jobs, jobsHash: hash), .waitHealthy(jobs: group.jobs)]
+        steps += registration(afterDeregistering: true)
+        return Chain(instance: id, group: group.name, index: index, steps: steps, reason: reason)
+    }
+
+    /// Recreate with the same identity and disk. `agentAnswers: false` (a silent agent) skips
+    /// stopping its jobs: the call could only time out, and deleting the VM stops them anyway.
+    private func recreate(_ old: VM, _ hash: String, _ reason: String, agentAnswers: Bool = true) -> Chain {
+        var reason = reason
+        let out = deregistrations(all: true)
+        let stop: [ActionKind] = agentAnswers ? [.stopJobs(vmID: old.id)] : []
+        let detach: [ActionKind] = disk?.attachedTo == old.id ? [.detachDisk(diskID: disk!.id)] : []
+        let create: [ActionKind] = [.createVM(az: az, vmType: group.vmType, image: spec.image)]
+        var detached = self
+        detached.disk?.attachedTo = nil
+        let attach = detached.diskSteps(forNewVM: true, reason: &reason)
+        let start: [ActionKind] = [.startJobs(jobs: group.jobs, jobsHash: hash), .waitHealthy(jobs: group.jobs)]
+        let back = registration(afterDeregistering: true)
+        let steps: [ActionKind]
+        if group.update.vmStrategy == .createSwapDelete {
+            steps = create + out + stop + detach + attach + start + back + [.deleteVM(vmID: old.id)]
+        } else {
+            steps = out + stop + detach + [.deleteVM(vmID: old.id)] + create + attach + start + back
         }
-        if disk.attachedTo != vm.id {
-            steps.append(.attachDisk(diskID: disk.id))
-            reasons.append(readopted ? "re-adopting its orphaned disk \(disk.id)" : "disk \(disk.id) detached")
-        }
-        return (steps, reasons)
-    }
-
-    /// Disk steps for a freshly created VM: re-attach the instance's disk, or create one.
-    private func diskSteps(forNewVM: Bool, reason: inout String) -> [ActionKind] {
-        guard let want = group.disk else {
-            if let disk { return disk.attachedTo == nil ? [.orphanDisk(diskID: disk.id)] : [] }
-            return []
-        }
-        if let disk, disk.az == az, disk.type == want.type, disk.sizeMiB <= want.sizeMiB {
-            var steps: [ActionKind] = [.attachDisk(diskID: disk.id)]
-            if disk.sizeMiB < want.sizeMiB { steps.insert(.resizeDisk(diskID: disk.id, sizeMiB: want.sizeMiB), at: 0) }
-            return steps
-        }
-        var steps = newDiskSteps(&reason)
-        if let disk { steps.append(.orphanDisk(diskID: disk.id)) }
-        return steps
-    }
-
-    private func newDiskSteps(_ reason: inout String) -> [ActionKind] {
-        guard let want = group.disk else { return [] }
-        return [.createDisk(az: az, sizeMiB: want.sizeMiB, type: want.type), .attachDisk(diskID: nil)]
-    }
-
-    /// A disk change that cannot be done in place: shrink, type change, disk added or removed.
-    private func diskNeedsSwap(_ reason: inout String) -> Bool {
-        switch (group.disk, disk) {
-        case (nil, nil): return false
-        case (nil, let d?):
-            reason = "disk removed from spec (\(d.id) kept as orphan)"
-            return true
-        case (let want?, nil):
-            reason = "disk added (\(want.sizeMiB) MiB)"
-            return true
-        case (let want?, let d?):
-            if d.type != want.type {
-                reason = "disk type \(d.type ?? "default") → \(want.type ?? "default")"
-                return true
-            }
-            if d.sizeMiB > want.sizeMiB {
-                reason = "disk \(d.sizeMiB) → \(want.sizeMiB) MiB (cannot shrink in place: new disk, old kept)"
-                return true
-            }
-            return false
-        }
-    }
-
-    /// Deregistration from every LB the VM is in (`all`), or only from LBs the spec does not name.
-    private func deregistrations(all: Bool) -> [ActionKind] {
-        guard let vm else { return [] }
-        return memberOf.sorted().filter { all || $0 != group.loadBalancer }.map { .deregister(lb: $0, vmID: vm.id) }
-    }
-
-    private func registration(afterDeregistering: Bool) -> [ActionKind] {
-        guard let lb = group.loadBalancer else { return [] }
-        if !afterDeregistering, memberOf.contains(lb) { return [] }
-        return [.register(lb: lb)]
+        return Chain(instance: id, group: group.name, index: index, steps: steps, reason: reason)
     }
 }

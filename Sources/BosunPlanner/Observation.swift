@@ -1,4 +1,5 @@
 import BosunProvider
+import Foundation
 
 /// What the provider reports now for one cluster.
 public struct Observed: Sendable, Hashable {
@@ -8,12 +9,19 @@ public struct Observed: Sendable, Hashable {
     public var members: [String: Set<String>]
     /// VM id → agent report.
     public var health: [String: NodeHealth]
+    /// When the observation was made (the caller's clock): an agent whose last heartbeat is older
+    /// than `healing.agentTimeoutSeconds` at this moment is silent. Nil: silence is not judged.
+    public var observedAt: Date?
 
-    public init(vms: [VM] = [], disks: [Disk] = [], members: [String: Set<String>] = [:], health: [String: NodeHealth] = [:]) {
+    public init(
+        vms: [VM] = [], disks: [Disk] = [], members: [String: Set<String>] = [:], health: [String: NodeHealth] = [:],
+        observedAt: Date? = nil
+    ) {
         self.vms = vms
         self.disks = disks
         self.members = members
         self.health = health
+        self.observedAt = observedAt
     }
 }
 
@@ -28,8 +36,14 @@ public struct InstanceRecord: Sendable, Hashable, Codable {
     public var appliedHash: String?
     /// The disk the instance owns (attached or not), if recorded.
     public var diskID: String?
+    /// Consecutive healing restarts of the instance's failed jobs since it was last seen healthy
+    /// (maintained by the store). At 3 the planner stops restarting and recreates the VM.
+    public var healRestarts: Int
 
-    public init(id: String, group: String, index: Int, az: String, vmID: String?, appliedHash: String?, diskID: String?) {
+    public init(
+        id: String, group: String, index: Int, az: String, vmID: String?, appliedHash: String?, diskID: String?,
+        healRestarts: Int = 0
+    ) {
         self.id = id
         self.group = group
         self.index = index
@@ -37,6 +51,21 @@ public struct InstanceRecord: Sendable, Hashable, Codable {
         self.vmID = vmID
         self.appliedHash = appliedHash
         self.diskID = diskID
+        self.healRestarts = healRestarts
+    }
+
+    private enum CodingKeys: String, CodingKey { case id, group, index, az, vmID, appliedHash, diskID, healRestarts }
+
+    /// Records encoded before `healRestarts` existed decode with 0.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try c.decode(String.self, forKey: .id), group: try c.decode(String.self, forKey: .group),
+            index: try c.decode(Int.self, forKey: .index), az: try c.decode(String.self, forKey: .az),
+            vmID: try c.decodeIfPresent(String.self, forKey: .vmID),
+            appliedHash: try c.decodeIfPresent(String.self, forKey: .appliedHash),
+            diskID: try c.decodeIfPresent(String.self, forKey: .diskID),
+            healRestarts: try c.decodeIfPresent(Int.self, forKey: .healRestarts) ?? 0)
     }
 }
 

@@ -26,42 +26,39 @@ public struct PlannedAction: Hashable, Sendable, Codable, Identifiable {
     }
 }
 
-/// Something observation found that the plan does not act on.
-public struct Finding: Hashable, Sendable, Codable {
-    public enum Kind: String, Hashable, Sendable, Codable {
-        /// A VM tagged as the cluster's that Bosun did not create.
-        case rogueVM = "rogue"
-        /// An instance's recorded disk no longer exists.
-        case diskLost = "disk-lost"
-    }
-
-    public var kind: Kind
-    public var instance: String?
-    public var resource: String
-    public var message: String
-
-    public init(kind: Kind, instance: String?, resource: String, message: String) {
-        self.kind = kind
-        self.instance = instance
-        self.resource = resource
-        self.message = message
-    }
-}
-
 /// The ordered DAG of actions that moves one cluster from observed to desired, with reasons.
 /// Plain data: it can be printed, stored and executed later.
 public struct Plan: Hashable, Sendable, Codable {
     public var cluster: String
     public var actions: [PlannedAction]
+    /// What observation found wrong, whether or not the plan acts on it.
     public var findings: [Finding]
+    /// Changes left out of this plan on purpose (the disruption budget, suppressed healing).
+    public var deferred: [Deferral]
 
-    public init(cluster: String, actions: [PlannedAction] = [], findings: [Finding] = []) {
+    public init(cluster: String, actions: [PlannedAction] = [], findings: [Finding] = [], deferred: [Deferral] = []) {
         self.cluster = cluster
         self.actions = actions
         self.findings = findings
+        self.deferred = deferred
     }
 
+    private enum CodingKeys: String, CodingKey { case cluster, actions, findings, deferred }
+
+    /// Plans encoded before `deferred` existed decode with none.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            cluster: try c.decode(String.self, forKey: .cluster), actions: try c.decode([PlannedAction].self, forKey: .actions),
+            findings: try c.decode([Finding].self, forKey: .findings),
+            deferred: try c.decodeIfPresent([Deferral].self, forKey: .deferred) ?? [])
+    }
+
+    /// Nothing to do now. A plan can be empty and still have `deferred` changes: see `isConverged`.
     public var isEmpty: Bool { actions.isEmpty }
+
+    /// Nothing to do now and nothing waiting (findings aside).
+    public var isConverged: Bool { actions.isEmpty && deferred.isEmpty }
 
     /// Instances the plan touches, in first-touched order.
     public var instances: [String] {

@@ -88,11 +88,36 @@ struct World {
         }
     }
 
-    var findings: [Finding] {
+    var rogueFindings: [Finding] {
         rogues.sorted { $0.id < $1.id }.map {
             Finding(kind: .rogueVM, instance: $0.instanceID.isEmpty ? nil : $0.instanceID, resource: $0.id,
-                    message: "VM \($0.id) is tagged as \(cluster)'s but Bosun did not create it; left alone")
+                    message: "VM \($0.id) is tagged as \(cluster)'s but Bosun did not create it")
         }
+    }
+
+    /// With `healing.deleteRogue` (and healing allowed): delete every rogue VM. Nothing of ours
+    /// depends on it, so it runs in phase A; the step names no instance (the VM is nobody's).
+    func rogueChains() -> [Chain] {
+        rogues.sorted { $0.id < $1.id }.map {
+            Chain(instance: nil, group: nil, index: nil, steps: [.deleteVM(vmID: $0.id)],
+                  reason: "rogue VM \($0.id) deleted: healing.deleteRogue is true")
+        }
+    }
+
+    /// The recorded disk of `id` no longer exists (not even as someone else's).
+    func diskLost(_ id: String) -> Bool {
+        guard let diskID = records[id]?.diskID else { return false }
+        return disks[id]?.id != diskID && !observed.disks.contains { $0.id == diskID }
+    }
+
+    /// What is wrong with instance `index` of `group` (desired or surplus).
+    func drift(group: GroupSpec, index: Int) -> InstanceDrift {
+        let id = World.id(cluster, group.name, index)
+        let vm = current[id]
+        return InstanceDrift.observe(
+            id: id, group: group, spec: spec, vm: vm, disk: disks[id], readopted: readopted.contains(id), record: records[id],
+            memberOf: vm.map { memberships[$0.id] ?? [] } ?? [], health: vm.flatMap { observed.health[$0.id] },
+            observedAt: observed.observedAt, diskLost: diskLost(id))
     }
 
     /// AZ of every index of `group`, sticky for existing instances.
@@ -105,26 +130,15 @@ struct World {
         return Placement.assign(count: group.instances, azs: group.azs, existing: existing)
     }
 
-    /// The changes of one desired instance, or nil when its recorded disk is lost (it is then
-    /// left alone: no silent empty replacement).
-    func changes(group: GroupSpec, index: Int, az: String, jobsHash: String) -> InstanceChanges? {
+    /// The changes of one desired instance (the caller leaves an instance with a lost disk
+    /// alone: no silent empty replacement).
+    func changes(group: GroupSpec, index: Int, az: String, jobsHash: String, drift: InstanceDrift, healing: HealingMode) -> InstanceChanges {
         let id = World.id(cluster, group.name, index)
-        let record = records[id]
-        if let diskID = record?.diskID, disks[id]?.id != diskID, !observed.disks.contains(where: { $0.id == diskID }) {
-            return nil
-        }
         let vm = current[id]
         return InstanceChanges(
-            id: id, group: group, index: index, az: az, spec: spec, vm: vm, disk: disks[id], record: record,
+            id: id, group: group, index: index, az: az, spec: spec, vm: vm, disk: disks[id], record: records[id],
             memberOf: vm.map { memberships[$0.id] ?? [] } ?? [], health: vm.flatMap { observed.health[$0.id] },
-            jobsHash: jobsHash, readopted: readopted.contains(id))
-    }
-
-    func diskLostFinding(group: GroupSpec, index: Int) -> Finding {
-        let id = World.id(cluster, group.name, index)
-        let disk = records[id]?.diskID ?? "?"
-        return Finding(kind: .diskLost, instance: id, resource: disk,
-                       message: "disk \(disk) of \(id) no longer exists; the instance is left alone (no silent empty replacement)")
+            jobsHash: jobsHash, drift: drift, healing: healing, readopted: readopted.contains(id))
     }
 
     /// VMs we created that are no longer any instance's current VM (an interrupted recreate).
@@ -184,46 +198,4 @@ struct World {
 
     /// Every instance that exists in any form.
     var allInstances: [String] { Set(records.keys).union(current.keys).union(disks.keys).sorted() }
-}
-
-/// Ordered teardown of a whole cluster (Cluster API order).
-struct Teardown {
-    let world: World
-
-    func build(into builder: inout PlanBuilder) {
-        var deregistered: [Int] = []
-        for id in world.allInstances {
-            guard let vm = world.current[id] else { continue }
-            for lb in (world.memberships[vm.id] ?? []).sorted() {
-                let chain = Chain(instance: id, group: vm.group, index: vm.index, steps: [.deregister(lb: lb, vmID: vm.id)], reason: "cluster deletion")
-                if let last = builder.add(chain, after: []) { deregistered.append(last) }
-            }
-        }
-        for vm in world.extras {
-            for lb in (world.memberships[vm.id] ?? []).sorted() {
-                let chain = Chain(instance: vm.instanceID, group: vm.group, index: vm.index, steps: [.deregister(lb: lb, vmID: vm.id)], reason: "cluster deletion")
-                if let last = builder.add(chain, after: []) { deregistered.append(last) }
-            }
-        }
-        let controlPlane = Set(world.spec.groups.filter { $0.jobs.contains("etcd") || $0.jobs.contains("kube-apiserver") }.map(\.name))
-        let (masters, workers) = world.allInstances.reduce(into: ([String](), [String]())) { acc, id in
-            let group = id.split(separator: "/").dropFirst().first.map(String.init) ?? ""
-            if controlPlane.contains(group) { acc.0.append(id) } else { acc.1.append(id) }
-        }
-        var workerEnds: [Int] = []
-        for id in workers {
-            if let last = builder.add(world.removal(id, reason: "cluster deletion: workers first", includeDeregistration: false), after: deregistered) {
-                workerEnds.append(last)
-            }
-        }
-        for vm in world.extras {
-            let chain = Chain(instance: vm.instanceID, group: vm.group, index: vm.index,
-                              steps: [.stopJobs(vmID: vm.id), .deleteVM(vmID: vm.id)], reason: "cluster deletion")
-            if let last = builder.add(chain, after: deregistered) { workerEnds.append(last) }
-        }
-        let afterWorkers = workerEnds.isEmpty ? deregistered : workerEnds
-        for id in masters {
-            builder.add(world.removal(id, reason: "cluster deletion: control plane last", includeDeregistration: false), after: afterWorkers)
-        }
-    }
 }

@@ -1,6 +1,7 @@
 import BosunModel
 import BosunPlanner
 import BosunProvider
+import Foundation
 
 /// Applies plans to an in-memory world the way the executor and a well-behaved provider would,
 /// in waves (everything whose prerequisites are done runs together), checking rollout
@@ -11,6 +12,9 @@ struct PlanSimulator {
     private var nextID = 1
     let cluster: String
 
+    /// The heartbeat agents report when they act (`observed.observedAt` is left to the tests).
+    var heartbeat: Date?
+
     init(cluster: String) { self.cluster = cluster }
 
     struct Violation: Error, CustomStringConvertible { let description: String }
@@ -19,9 +23,55 @@ struct PlanSimulator {
     /// members unavailable, observed during the last `apply`.
     var peakInFlight: [String: Int] = [:]
     var peakEtcdDown: [String: Int] = [:]
+    /// etcd members: instances whose etcd has run at least once and that are still recorded (a
+    /// new member joins when its etcd first runs; a removed one leaves when it is released).
+    var etcdMembers: Set<String> = []
+    /// Fewest healthy etcd members seen after any wave of the last `apply`, per group, as
+    /// (healthy, members); and the waves that lost a quorum that held before them.
+    var etcdLow: [String: (healthy: Int, members: Int)] = [:]
+    var quorumLosses: [String] = []
 
-    mutating func plan(_ spec: ClusterSpec, goal: PlanGoal = .converge) -> Plan {
-        Planner().plan(cluster: cluster, desired: spec, goal: goal, observed: observed, recorded: recorded)
+    mutating func plan(_ spec: ClusterSpec, goal: PlanGoal = .converge, healing: HealingMode = .heal) -> Plan {
+        Planner().plan(cluster: cluster, desired: spec, goal: goal, observed: observed, recorded: recorded, healing: healing)
+    }
+
+    /// Plans and applies until the plan is empty (at most `passes` times); returns the passes
+    /// used, or nil if it never converged. The quorum is checked in every wave of every pass.
+    mutating func converge(_ spec: ClusterSpec, healing: HealingMode = .heal, passes: Int = 6) throws -> Int? {
+        var losses: [String] = []
+        defer { quorumLosses = losses }
+        for pass in 1...passes {
+            let plan = self.plan(spec, healing: healing)
+            if plan.isEmpty { return pass - 1 }
+            _ = try apply(plan, spec: spec)
+            losses += quorumLosses
+        }
+        return self.plan(spec, healing: healing).isEmpty ? passes : nil
+    }
+
+    /// The healthy members of each etcd group and how many members it has.
+    func etcdQuorum(_ spec: ClusterSpec) -> [String: (healthy: Int, members: Int)] {
+        var out: [String: (healthy: Int, members: Int)] = [:]
+        let recordedIDs = Set(recorded.instances.map(\.id))
+        for group in spec.groups where group.runsEtcd {
+            let members = etcdMembers.filter { $0.hasPrefix("\(cluster)/\(group.name)/") && recordedIDs.contains($0) }
+            out[group.name] = (members.filter(etcdRuns).count, members.count)
+        }
+        return out
+    }
+
+    /// The instance's current VM runs and its etcd job runs.
+    func etcdRuns(_ instance: String) -> Bool {
+        guard let vmID = recorded.instances.first(where: { $0.id == instance })?.vmID,
+            let vm = observed.vms.first(where: { $0.id == vmID }), vm.state == .running
+        else { return false }
+        return observed.health[vmID]?.jobs["etcd"] == .running
+    }
+
+    private mutating func joinEtcdMembers() {
+        for record in recorded.instances where etcdRuns(record.id) { etcdMembers.insert(record.id) }
+        let recordedIDs = Set(recorded.instances.map(\.id))
+        etcdMembers = etcdMembers.filter(recordedIDs.contains)
     }
 
     /// Runs every action of `plan` in dependency waves; throws on a step that could not run.
@@ -32,11 +82,15 @@ struct PlanSimulator {
         var firstWave: [String: Int] = [:], lastWave: [String: Int] = [:]
         var downFrom: [String: Int] = [:], downTo: [String: Int] = [:]
         var wave = 0
+        joinEtcdMembers()
+        quorumLosses = []
+        etcdLow = etcdQuorum(spec)
         while true {
             let ready = plan.actions.filter { a in
                 !done.contains(a.id) && !failed.contains(a.id) && !blocked.contains(a.id) && a.dependsOn.allSatisfy(done.contains)
             }
             if ready.isEmpty { break }
+            let before = etcdQuorum(spec)
             for a in ready {
                 for dep in a.dependsOn where !done.contains(dep) { throw Violation(description: "#\(a.id) ran before #\(dep)") }
                 if let inst = a.instance {
@@ -54,6 +108,14 @@ struct PlanSimulator {
                 } else {
                     try perform(a, spec: spec)
                     done.insert(a.id)
+                }
+            }
+            joinEtcdMembers()
+            for (group, after) in etcdQuorum(spec) {
+                if let low = etcdLow[group], after.healthy < low.healthy { etcdLow[group] = after }
+                if let b = before[group], b.healthy * 2 > b.members, after.healthy * 2 <= after.members {
+                    quorumLosses.append("wave \(wave): \(group) had \(b.healthy) of \(b.members) etcd members healthy, then \(after.healthy) of \(after.members): "
+                        + ready.map { "\($0.instance ?? "-") \($0.kind.summary)" }.joined(separator: ", "))
                 }
             }
             wave += 1
@@ -98,10 +160,11 @@ struct PlanSimulator {
                 recorded.instances[i].vmID = vm.id
                 recorded.instances[i].az = az
                 recorded.instances[i].appliedHash = nil
+                recorded.instances[i].healRestarts = 0
             } else {
                 recorded.instances.append(InstanceRecord(id: inst, group: a.group!, index: a.index!, az: az, vmID: vm.id, appliedHash: nil, diskID: nil))
             }
-            observed.health[vm.id] = NodeHealth(vmID: vm.id, jobs: [:], lastHeartbeat: nil)
+            observed.health[vm.id] = NodeHealth(vmID: vm.id, jobs: [:], lastHeartbeat: heartbeat)
         case .deleteVM(let id):
             observed.vms.removeAll { $0.id == id }
             for i in observed.disks.indices where observed.disks[i].attachedTo == id { observed.disks[i].attachedTo = nil }
@@ -111,6 +174,8 @@ struct PlanSimulator {
         case .startVM(let id):
             guard let i = observed.vms.firstIndex(where: { $0.id == id }) else { throw Violation(description: "start of missing \(id)") }
             observed.vms[i].state = .running
+            // A VM comes back with its jobs stopped: start-jobs follows.
+            if let h = observed.health[id] { observed.health[id] = NodeHealth(vmID: id, jobs: h.jobs.mapValues { _ in .stopped }, lastHeartbeat: h.lastHeartbeat) }
         case .createDisk(let az, let size, let type):
             let disk = Disk(id: freshID("disk"), cluster: cluster, instanceID: inst, az: az, sizeMiB: size, type: type, attachedTo: nil, idempotencyKey: freshID("key"))
             observed.disks.append(disk)
@@ -139,17 +204,27 @@ struct PlanSimulator {
             recorded.readoptable.insert(id, at: 0)
             for i in recorded.instances.indices where recorded.instances[i].diskID == id { recorded.instances[i].diskID = nil }
         case .startJobs(let jobs, let hash), .restartJobs(let jobs, let hash):
-            guard let vm = current else { throw Violation(description: "jobs with no VM on \(inst)") }
-            observed.health[vm] = NodeHealth(vmID: vm, jobs: Dictionary(uniqueKeysWithValues: jobs.map { ($0, .running) }), lastHeartbeat: nil)
-            recorded.instances[recordIndex(inst)!].appliedHash = hash
+            guard let vm = current, let v = observed.vms.first(where: { $0.id == vm }), v.state == .running else {
+                throw Violation(description: "jobs on \(inst) with no running VM")
+            }
+            // Only the named jobs (re)start; the others keep their state.
+            var h = observed.health[vm] ?? NodeHealth(vmID: vm, jobs: [:], lastHeartbeat: nil)
+            for job in jobs { h.jobs[job] = .running }
+            h.lastHeartbeat = heartbeat
+            observed.health[vm] = h
+            let r = recordIndex(inst)!
+            recorded.instances[r].appliedHash = hash
+            if case .restartJobs = a.kind { recorded.instances[r].healRestarts += 1 }
         case .stopJobs(let id):
             if let vm = id ?? current, let h = observed.health[vm] {
-                observed.health[vm] = NodeHealth(vmID: vm, jobs: h.jobs.mapValues { _ in .stopped }, lastHeartbeat: nil)
+                observed.health[vm] = NodeHealth(vmID: vm, jobs: h.jobs.mapValues { _ in .stopped }, lastHeartbeat: h.lastHeartbeat)
             }
         case .waitHealthy(let jobs):
             guard let vm = current, let h = observed.health[vm], jobs.allSatisfy({ h.jobs[$0] == .running }) else {
                 throw Violation(description: "waitHealthy on unhealthy \(inst)")
             }
+            // Like the store: healthy again resets the healing-restart count.
+            recorded.instances[recordIndex(inst)!].healRestarts = 0
         case .register(let lb):
             guard let vm = current else { throw Violation(description: "register with no VM") }
             observed.members[lb, default: []].insert(vm)

@@ -136,7 +136,8 @@ import Testing
         sim.observed.disks.removeAll { $0.id == disk.id }
         let plan = sim.plan(PF.ha())
         #expect(plan.isEmpty)
-        #expect(plan.findings.map(\.kind) == [.diskLost])
+        // Issue 8 renamed the kind "disk-lost" to "disk-missing".
+        #expect(plan.findings.map(\.kind) == [.diskMissing])
     }
 
     @Test func rogueVMIsReportedNotDeleted() throws {
