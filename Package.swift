@@ -28,6 +28,7 @@ let package = Package(
                 .embedInCode("v0003_indexes.sql"),
                 .embedInCode("v0004_safety.sql"),
                 .embedInCode("v0005_retention.sql"),
+                .embedInCode("v0006_healing.sql"),
             ]
         ),
         // YAML decoding, validation, canonical hashing, directory listing and watching.

@@ -63,7 +63,7 @@ struct ActionRunner: Sendable {
             return .jobsApplied(instance: instance, hash: hash)
         case .restartJobs(let jobs, let hash):
             try await agent.restartJobs(vmID: try currentVM(instance), jobs: jobs)
-            return .jobsApplied(instance: instance, hash: hash)
+            return .jobsRestarted(instance: instance, hash: hash)
         case .stopJobs(let id):
             try await agent.stopJobs(vmID: try id ?? currentVM(instance))
             return id == nil ? .jobsStopped(instance: instance) : .none

@@ -12,13 +12,20 @@ public final class ControllerService: Service, Sendable {
     public let queue = WorkQueue()
     public let interval: Duration
     public let concurrency: Int
+    /// How often every cluster is observed (without planning) to find drift early; nil: never.
+    public let driftInterval: Duration?
     private let logger: Logger
+    private let sweeper = Mutex<Task<Void, Never>?>(nil)
     /// Consecutive failed passes per cluster, for the retry backoff (shared by all workers).
     private let failures = Mutex<[String: Int]>([:])
 
-    public init(reconciler: Reconciler, interval: Duration = .seconds(30), concurrency: Int = 32, logger: Logger) {
+    public init(
+        reconciler: Reconciler, interval: Duration = .seconds(30), driftInterval: Duration? = .seconds(10), concurrency: Int = 32,
+        logger: Logger
+    ) {
         self.reconciler = reconciler
         self.interval = interval
+        self.driftInterval = driftInterval
         self.concurrency = concurrency
         self.logger = logger
     }
@@ -30,6 +37,9 @@ public final class ControllerService: Service, Sendable {
 
     public func run() async throws {
         for cluster in try reconciler.store.reconcilableClusters() { await queue.add(cluster) }
+        if let driftInterval {
+            sweeper.withLock { $0 = Task { await self.sweepForever(every: driftInterval) } }
+        }
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 for _ in 0..<concurrency {
@@ -38,6 +48,7 @@ public final class ControllerService: Service, Sendable {
             }
         } onGracefulShutdown: {
             self.reconciler.stop.stop()
+            self.sweeper.withLock { $0?.cancel() }
             Task { await self.queue.shutdown() }
         }
     }
@@ -73,4 +84,39 @@ public final class ControllerService: Service, Sendable {
     private func jittered(_ d: Duration) -> Duration {
         .nanoseconds(Int64(d.seconds * (0.9 + 0.2 * reconciler.random.unit()) * 1e9))
     }
+
+    /// Drift detection (`semantics.md`): every `every` (±10 % jitter) each cluster is observed
+    /// without planning, and queued at once when what is seen differs from what its last pass
+    /// left. Clusters waiting out a retry backoff are skipped: the sweep must not turn a
+    /// backoff into a tight loop.
+    private func sweepForever(every: Duration) async {
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: jittered(every)) } catch { return }
+            await sweep()
+        }
+    }
+
+    /// One drift sweep over every reconcilable cluster, a few clusters at a time.
+    public func sweep() async {
+        guard let clusters = try? reconciler.store.reconcilableClusters() else { return }
+        let backingOff = failures.withLock { Set($0.keys) }
+        await withTaskGroup(of: (String, Bool).self) { group in
+            var pending = clusters.filter { !backingOff.contains($0) }.makeIterator()
+            func next() {
+                guard let cluster = pending.next() else { return }
+                group.addTask { (cluster, await self.reconciler.drifted(cluster)) }
+            }
+            for _ in 0..<Self.sweepConcurrency { next() }
+            while let (cluster, drifted) = await group.next() {
+                if drifted {
+                    logger.info("drift found; reconciling now", metadata: ["cluster": "\(cluster)"])
+                    await queue.add(cluster)
+                }
+                if Task.isCancelled { group.cancelAll(); return }
+                next()
+            }
+        }
+    }
+
+    static let sweepConcurrency = 8
 }

@@ -1,11 +1,13 @@
 import BosunPlanner
 import BosunProvider
+import Foundation
 
 /// Reads what the provider reports about one cluster, retrying transient provider errors a
 /// few times before giving up on the pass with an `ObservationFailure` naming the call.
 struct Observer: Sendable {
     let handle: ProviderHandle
     let cluster: String
+    var now: @Sendable () -> Date = { Date() }
 
     /// The four kinds of reads are independent, so they go out together: a pass waits for one
     /// provider round trip, not four.
@@ -24,9 +26,12 @@ struct Observer: Sendable {
             return out
         }
         let ours = Set(try await vms.map(\.id))
-        return Observed(
+        var observed = Observed(
             vms: try await vms, disks: try await disks,
             members: members.mapValues { Set($0).intersection(ours) }, health: try await health)
+        // Agent silence is judged against when the reports were read, not when they are planned.
+        observed.observedAt = now()
+        return observed
     }
 
     private func retrying<T: Sendable>(_ name: String, _ call: @Sendable () async throws -> T) async throws -> T {

@@ -38,7 +38,9 @@ public final class Reconciler: Sendable {
     public let owner: String
     public let stop: StopSignal
     public let logger: Logger
-    private let reportedRogues = Mutex<Set<String>>([])
+    /// Per cluster, what the last pass that left it alone (empty plan) observed: the drift
+    /// sweep re-plans only when an observation differs from it.
+    private let settled = Mutex<[String: ObservationFingerprint]>([:])
 
     public init(
         store: Store, providers: ProviderRegistry, pool: WorkerPool, policy: ExecutionPolicy, random: RandomSource,
@@ -57,11 +59,44 @@ public final class Reconciler: Sendable {
 
     /// Observes and plans without acting or taking the lease (`bosun plan`).
     public func plan(_ cluster: String) async throws -> Plan? {
+        try await drift(cluster)?.plan
+    }
+
+    /// What observing `cluster` now finds, and the plan a pass would make, without acting,
+    /// taking the lease or writing anything (`bosun plan`, `bosun drift`). Nil for a cluster
+    /// that is not reconciled. Throws `ObservationFailure` when the provider cannot be read.
+    public func drift(_ cluster: String) async throws -> (plan: Plan, findings: [Finding], mode: HealingMode)? {
         guard let state = try store.clusterState(cluster), state.lifecycle.isReconciled else { return nil }
         let handle = try providers.handle(state.spec.provider)
         let observed = try await Observer(handle: handle, cluster: cluster).observe(loadBalancers: state.loadBalancers)
-        return Planner().plan(cluster: cluster, desired: state.spec, goal: state.lifecycle == .deleting ? .teardown : .converge,
-                              observed: observed, recorded: state.recorded)
+        let goal: PlanGoal = state.lifecycle == .deleting ? .teardown : .converge
+        let gate = HealingGate(spec: state.spec, unhealthy: unhealthy(state, observed))
+        let mode = goal == .teardown ? .heal : gate.mode(override: false)
+        let plan = Planner().plan(cluster: cluster, desired: state.spec, goal: goal, observed: observed, recorded: state.recorded, healing: mode)
+        return (plan, plan.findings, mode)
+    }
+
+    /// Whether `cluster` looks different now from what its last settled pass saw (the drift
+    /// sweep). False when it was never settled in this process, or cannot be read now (the
+    /// scheduled pass and its retries handle those).
+    public func drifted(_ cluster: String) async -> Bool {
+        guard let known = settled.withLock({ $0[cluster] }) else { return false }
+        do {
+            guard let state = try store.clusterState(cluster), state.lifecycle.isReconciled else { return false }
+            let handle = try providers.handle(state.spec.provider)
+            let observed = try await Observer(handle: handle, cluster: cluster).observe(loadBalancers: state.loadBalancers)
+            return fingerprint(observed, state.spec) != known
+        } catch {
+            return false
+        }
+    }
+
+    private func fingerprint(_ observed: Observed, _ spec: ClusterSpec) -> ObservationFingerprint {
+        ObservationFingerprint(observed, agentTimeout: TimeInterval(spec.healing.agentTimeoutSeconds), at: observed.observedAt ?? Date())
+    }
+
+    private func unhealthy(_ state: ClusterState, _ observed: Observed) -> Int {
+        Planner.unhealthyInstances(cluster: state.name, desired: state.spec, observed: observed, recorded: state.recorded).count
     }
 
     public func reconcile(_ cluster: String) async -> PassOutcome {
@@ -118,13 +153,28 @@ public final class Reconciler: Sendable {
         try store.recordObservationRecovered(cluster: cluster)
         try store.refreshInstances(cluster: cluster, observed: observed)
         let goal: PlanGoal = fresh.lifecycle == .deleting ? .teardown : .converge
-        let plan = Planner().plan(cluster: cluster, desired: fresh.spec, goal: goal, observed: observed, recorded: fresh.recorded)
-        try report(plan.findings, cluster: cluster)
+        let gate = HealingGate(spec: fresh.spec, unhealthy: unhealthy(fresh, observed))
+        var mode = HealingMode.heal
+        if goal == .converge {
+            try store.recordMeltdown(cluster: cluster, active: gate.meltdown, message: gate.meltdown ? gate.meltdownMessage : gate.recoveredMessage)
+            mode = gate.mode(override: gate.meltdown ? try store.takeHealOverride(cluster: cluster) : false)
+        }
+        let plan = Planner().plan(cluster: cluster, desired: fresh.spec, goal: goal, observed: observed, recorded: fresh.recorded, healing: mode)
+        try record(plan, mode: mode, cluster: cluster)
         if plan.isEmpty {
             if goal == .teardown {
                 try store.markDeleted(cluster: cluster)
             }
-            try store.finishPass(cluster: cluster, phase: "converged", error: nil, convergedGeneration: fresh.generation)
+            settled.withLock { $0[cluster] = fingerprint(observed, fresh.spec) }
+            let leftAlone = plan.findings.count
+            switch mode {
+            case .suppressed(let reason) where leftAlone > 0:
+                try store.finishPass(
+                    cluster: cluster, phase: gate.meltdown ? "meltdown" : "converged",
+                    error: "\(leftAlone) finding(s) left alone: \(reason) (bosun drift \(cluster))", convergedGeneration: fresh.generation)
+            default:
+                try store.finishPass(cluster: cluster, phase: "converged", error: nil, convergedGeneration: fresh.generation)
+            }
             return .converged
         }
         let planID = ids()
@@ -156,10 +206,20 @@ public final class Reconciler: Sendable {
         return .unobserved(failure.description)
     }
 
-    private func report(_ findings: [Finding], cluster: String) throws {
-        for finding in findings {
-            let fresh = reportedRogues.withLock { $0.insert("\(cluster)/\(finding.kind.rawValue)/\(finding.resource)").inserted }
-            if fresh { try store.recordEvent(cluster: cluster, instance: finding.instance, kind: finding.kind.rawValue, message: finding.message) }
+    /// Opens, updates and resolves the cluster's findings: suppressed when healing may not
+    /// run, healing when the plan acts on the instance (or the rogue VM), open otherwise.
+    private func record(_ plan: Plan, mode: HealingMode, cluster: String) throws {
+        let touched = Set(plan.actions.compactMap(\.instance))
+        let deleted = Set(plan.actions.compactMap { action -> String? in
+            if case .deleteVM(let id) = action.kind { return id }
+            return nil
+        })
+        let found = plan.findings.map { finding -> (Finding, FindingState) in
+            if case .suppressed = mode { return (finding, .suppressed) }
+            if let instance = finding.instance, touched.contains(instance) { return (finding, .healing) }
+            if deleted.contains(finding.resource) { return (finding, .healing) }
+            return (finding, .open)
         }
+        try store.recordFindings(cluster: cluster, found: found)
     }
 }

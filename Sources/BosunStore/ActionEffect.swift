@@ -12,6 +12,9 @@ public enum ActionEffect: Sendable {
     case diskResized(diskID: String, sizeMiB: Int)
     case diskOrphaned(diskID: String, cluster: String, sizeMiB: Int, type: String?)
     case jobsApplied(instance: String, hash: String)
+    /// Jobs were restarted: like `jobsApplied`, and one more restart toward escalation (reset
+    /// when the instance is next seen healthy).
+    case jobsRestarted(instance: String, hash: String)
     case jobsStopped(instance: String)
     case healthy(instance: String)
     case registered(lb: String, instance: String, vmID: String)

@@ -130,7 +130,7 @@ extension Store {
                     INSERT INTO instances (id, cluster, group_name, idx, az, vm_id, state, health, applied_hash, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, 'unknown', NULL, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET vm_id = excluded.vm_id, az = excluded.az, state = excluded.state,
-                        health = 'unknown', applied_hash = NULL, updated_at = excluded.updated_at
+                        health = 'unknown', applied_hash = NULL, heal_restarts = 0, updated_at = excluded.updated_at
                     """,
                 [instance, cluster, group, index, az, vm.id, vm.state == .running ? "running" : "creating", at, at])
         case .vmDeleted(let vmID):
@@ -171,10 +171,14 @@ extension Store {
                             message: "disk \(diskID) (\(size) MiB) kept as an orphan; delete it with `bosun disks delete \(diskID)`")
         case .jobsApplied(let instance, let hash):
             try Self.run(db, "UPDATE instances SET applied_hash = ?, updated_at = ? WHERE id = ?", [hash, at, instance])
+        case .jobsRestarted(let instance, let hash):
+            try Self.run(db, "UPDATE instances SET applied_hash = ?, heal_restarts = heal_restarts + 1, updated_at = ? WHERE id = ?",
+                [hash, at, instance])
         case .jobsStopped(let instance):
             try Self.run(db, "UPDATE instances SET health = 'unhealthy', updated_at = ? WHERE id = ?", [at, instance])
         case .healthy(let instance):
-            try Self.run(db, "UPDATE instances SET health = 'healthy', state = 'running', updated_at = ? WHERE id = ?", [at, instance])
+            try Self.run(db, "UPDATE instances SET health = 'healthy', state = 'running', heal_restarts = 0, updated_at = ? WHERE id = ?",
+                [at, instance])
         case .registered(let lb, let instance, let vmID):
             try Self.run(db, "INSERT INTO lb_members (lb, instance_id, vm_id, registered_at) VALUES (?, ?, ?, ?) ON CONFLICT(lb, instance_id) DO UPDATE SET vm_id = excluded.vm_id",
                 [lb, instance, vmID, at])

@@ -35,15 +35,18 @@ extension Store {
             let spec = try decodeSpec(json: row["spec_json"], hash: row["spec_hash"])
             let instances = try Row.fetchAll(
                 try db.cachedStatement(sql: """
-                    SELECT i.id, i.group_name, i.idx, i.az, i.vm_id, i.applied_hash,
+                    SELECT i.id, i.group_name, i.idx, i.az, i.vm_id, i.applied_hash, i.heal_restarts,
                            (SELECT d.id FROM disks d WHERE d.instance_id = i.id AND d.state IN ('attached', 'detached')
                              ORDER BY d.created_at DESC LIMIT 1) AS disk_id
                     FROM instances i WHERE i.cluster = ?
                     """),
                 arguments: [name]
-            ).map {
-                InstanceRecord(id: $0["id"], group: $0["group_name"], index: $0["idx"], az: $0["az"], vmID: $0["vm_id"],
-                               appliedHash: $0["applied_hash"], diskID: $0["disk_id"])
+            ).map { row -> InstanceRecord in
+                var record = InstanceRecord(
+                    id: row["id"], group: row["group_name"], index: row["idx"], az: row["az"], vmID: row["vm_id"],
+                    appliedHash: row["applied_hash"], diskID: row["disk_id"])
+                record.healRestarts = row["heal_restarts"]
+                return record
             }
             // Keys of pruned journal rows live on in known_keys (Store.prune).
             let keys = try String.fetchAll(
@@ -87,9 +90,14 @@ extension Store {
                 var health = "unknown"
                 if let vm, let report = observed.health[vm.id] { health = report.isHealthy ? "healthy" : "unhealthy" }
                 if state != row["state"] || health != row["health"] {
+                    // Seen healthy: a later failure starts the restart count again.
                     try db.execute(
-                        sql: "UPDATE instances SET state = ?, health = ?, updated_at = ? WHERE id = ?",
-                        arguments: [state, health, now(), row["id"] as String])
+                        sql: """
+                            UPDATE instances SET state = ?, health = ?, updated_at = ?,
+                                heal_restarts = CASE WHEN ? = 'healthy' THEN 0 ELSE heal_restarts END
+                            WHERE id = ?
+                            """,
+                        arguments: [state, health, now(), health, row["id"] as String])
                 }
             }
         }

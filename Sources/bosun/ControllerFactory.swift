@@ -13,8 +13,8 @@ struct ControllerFactory {
     let sim: SimCloud
     let reconciler: Reconciler
 
-    init(global: GlobalOptions, execution: ExecutionOptions, providers: ProviderOptions, role: String) throws {
-        store = try global.openStore()
+    init(global: GlobalOptions, execution: ExecutionOptions, providers: ProviderOptions, role: String, createStore: Bool = true) throws {
+        store = try global.openStore(create: createStore)
         let simPath = providers.simPath(stateDatabase: global.databasePath)
         do {
             sim = try SimCloud(path: simPath)

@@ -20,6 +20,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Scheduled pass per cluster (±10 % jitter).", valueName: "duration"))
     var interval: DurationOption = DurationOption(.seconds(30))
 
+    @Option(help: ArgumentHelp("Observe every cluster this often (±10 % jitter) and reconcile at once on drift.", valueName: "duration"))
+    var driftInterval: DurationOption = DurationOption(.seconds(10))
+
     @Option(help: ArgumentHelp("Full re-list of the spec directory, as a safety net for missed events.", valueName: "duration"))
     var relist: DurationOption = DurationOption(.seconds(20))
 
@@ -35,7 +38,9 @@ struct RunCommand: AsyncParsableCommand {
         let factory = try ControllerFactory(global: global, execution: execution, providers: providers, role: "run")
         defer { factory.close() }
         let directory = global.specsDirectory
-        let controller = ControllerService(reconciler: factory.reconciler, interval: interval.duration, logger: Logger(label: "bosun.controller"))
+        let controller = ControllerService(
+            reconciler: factory.reconciler, interval: interval.duration, driftInterval: driftInterval.duration,
+            logger: Logger(label: "bosun.controller"))
         let tracker = WriteTracker()
         let ingester = Ingester(
             store: factory.store, directory: directory, grace: ingestOptions.grace, settle: ingestOptions.settleSeconds,
