@@ -80,7 +80,7 @@ public struct SpecFileReader: Sendable {
         if isLink {
             var opened = stat()
             guard fstat(fd, &opened) == 0, (opened.st_mode & S_IFMT) == S_IFREG,
-                let real = Self.openedPath(fd), Self.isInside(real, root)
+                let real = Self.openedPath(fd) ?? Self.samePath(path, as: opened), Self.isInside(real, root)
             else { return .failure(outside(path, root)) }
         }
         // Read up to one byte past the limit: a file that grew after stat is still caught.
@@ -150,6 +150,14 @@ public struct SpecFileReader: Sendable {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
+    }
+
+    /// Without `/proc`: the link resolved again, if it still leads to the very file opened.
+    static func samePath(_ path: String, as opened: stat) -> String? {
+        guard let real = realPath(path) else { return nil }
+        var st = stat()
+        guard stat(real, &st) == 0, st.st_dev == opened.st_dev, st.st_ino == opened.st_ino else { return nil }
+        return real
     }
 
     /// Where an open descriptor really points (Linux `/proc/self/fd`), or nil if unknown.

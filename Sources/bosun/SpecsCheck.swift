@@ -1,4 +1,5 @@
 import ArgumentParser
+import BosunSpec
 import BosunStore
 import Foundation
 
@@ -48,7 +49,7 @@ enum SpecsCheck {
         }
         var refused = 0
         for row in rows {
-            let more = row.errorCount > 1 ? " (+\(row.errorCount - 1) more; `bosun validate \(row.path)` shows all)" : ""
+            let more = row.errorCount > 1 ? " (+\(row.errorCount - 1) more; `bosun validate \(SpecExcerpt.escaped(row.path))` shows all)" : ""
             let concerns = clusters.isEmpty || sources.contains(row.path) || row.cluster.map(clusters.contains) == true
             if concerns {
                 refused += 1
