@@ -57,7 +57,7 @@ public final class ControllerService: Service, Sendable {
         while let cluster = await queue.next() {
             let outcome = await reconciler.reconcile(cluster)
             switch outcome {
-            case .converged:
+            case .converged, .waiting:
                 failures.withLock { $0[cluster] = nil }
                 await queue.add(cluster, after: jittered(interval))
             case .progressed:

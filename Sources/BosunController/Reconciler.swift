@@ -11,6 +11,9 @@ import Synchronization
 public enum PassOutcome: Sendable {
     /// Nothing to do: the cluster matches its spec (or is fully torn down).
     case converged
+    /// Nothing can run now, but changes wait (for unhealthy instances this pass may not heal,
+    /// e.g. in a meltdown); the reason names the first.
+    case waiting(String)
     /// A plan ran to completion; another pass confirms convergence.
     case progressed(actions: Int)
     /// Some action failed; retried after backoff.
@@ -166,6 +169,14 @@ public final class Reconciler: Sendable {
                 try store.markDeleted(cluster: cluster)
             }
             settled.withLock { $0[cluster] = fingerprint(observed, fresh.spec) }
+            if let first = plan.deferred.first {
+                // Changes wait for unhealthy instances that this pass may not heal: not converged.
+                let more = plan.deferred.count > 1 ? " (and \(plan.deferred.count - 1) more)" : ""
+                try store.finishPass(
+                    cluster: cluster, phase: gate.meltdown && goal == .converge ? "meltdown" : "reconciling",
+                    error: "\(first.instance): \(first.reason)\(more)", convergedGeneration: nil)
+                return .waiting("\(first.instance): \(first.reason)\(more)")
+            }
             let leftAlone = plan.findings.count
             switch mode {
             case .suppressed(let reason) where leftAlone > 0:

@@ -62,6 +62,10 @@ struct ApplyDriver {
                 outcome.result = "failed"
                 outcome.detail = "held by \(holder) until \(until) (lease); try again when it is released"
                 return outcome
+            case .waiting(let why):
+                outcome.result = "waiting"
+                outcome.detail = why
+                return outcome
             case .skipped(let why):
                 outcome.result = "skipped"
                 outcome.detail = why

@@ -55,7 +55,7 @@ struct PlanCommand: AsyncParsableCommand {
                 Self.print(plan)
             }
         }
-        let changes = plans.contains { !$0.isEmpty }
+        let changes = plans.contains { !$0.isConverged }
         if detailedExitcode && changes { throw ExitCode(2) }
     }
 
@@ -77,8 +77,10 @@ struct PlanCommand: AsyncParsableCommand {
     }
 
     static func print(_ plan: Plan) {
-        if plan.isEmpty {
+        if plan.isConverged {
             Swift.print("\(plan.cluster): no changes; the infrastructure matches the spec.")
+        } else if plan.isEmpty {
+            Swift.print(Output.paint("\(plan.cluster): nothing can run now; \(plan.deferred.count) change(s) wait", .bold))
         } else {
             Swift.print(Output.paint("\(plan.cluster): \(plan.actions.count) actions on \(plan.instances.count) instances", .bold))
             var byInstance: [String: [PlannedAction]] = [:]
@@ -96,5 +98,6 @@ struct PlanCommand: AsyncParsableCommand {
             }
         }
         for finding in plan.findings { Swift.print("  ! \(finding.kind.rawValue): \(finding.message)") }
+        for wait in plan.deferred { Swift.print(Output.paint("  … \(wait.instance): \(wait.reason)", .yellow)) }
     }
 }
