@@ -8,7 +8,8 @@ extension SimCloud: NodeAgent {
     public func startJobs(vmID: String, jobs: [String]) async throws {
         try await perform(.startJobs) { db, moment in
             let vm = try Self.agentVM(db, vmID, moment, jobs: jobs)
-            try JobTable.start(db, vm: vm.id, jobs: jobs, readyAt: moment.now + moment.cloud.jobStartTime, restart: false)
+            try JobTable.start(
+                db, vm: vm.id, jobs: jobs, now: moment.now, readyAt: moment.now + moment.cloud.jobStartTime, restart: false)
         }
     }
 
@@ -23,7 +24,8 @@ extension SimCloud: NodeAgent {
     public func restartJobs(vmID: String, jobs: [String]) async throws {
         try await perform(.restartJobs) { db, moment in
             let vm = try Self.agentVM(db, vmID, moment, jobs: jobs)
-            try JobTable.start(db, vm: vm.id, jobs: jobs, readyAt: moment.now + moment.cloud.jobStartTime, restart: true)
+            try JobTable.start(
+                db, vm: vm.id, jobs: jobs, now: moment.now, readyAt: moment.now + moment.cloud.jobStartTime, restart: true)
         }
     }
 

@@ -15,6 +15,8 @@ public final class SimCloud: Sendable {
     let pool: DatabasePool
     let environment: SimEnvironment
     let dice: SimDice
+    /// This process's calls per operation, written to the file in batches.
+    let calls: SimCallCounter
 
     /// Opens the sim state at `path`, creating it (and its schema) if the file does not exist.
     ///
@@ -26,6 +28,7 @@ public final class SimCloud: Sendable {
         self.path = path
         self.environment = environment
         dice = SimDice(seed: environment.seed)
+        calls = SimCallCounter(now: environment.now().timeIntervalSince1970)
         pool = try SimDatabase.open(path: path, create: create)
     }
 
@@ -41,9 +44,12 @@ public final class SimCloud: Sendable {
     /// The operator's hand: list everything, break things, set faults, reset.
     public var console: SimConsole { SimConsole(cloud: self) }
 
-    /// Checkpoints and closes the file, leaving no `-wal`/`-shm` behind; later calls throw.
-    /// Throws if SQLite cannot close it cleanly.
+    /// Writes this process's call counts, checkpoints and closes the file, leaving no
+    /// `-wal`/`-shm` behind; later calls throw. Throws if SQLite cannot close it cleanly.
     public func close() throws(ProviderError) {
+        let batch = calls.drain()
+        // Counts are a measurement, not state: losing them must not stop the file closing.
+        if !batch.isEmpty { try? pool.write { db in try CallTable.add(db, batch) } }
         do { try SimDatabase.checkpointAndClose(pool, path: path) } catch { throw SimError.wrap(error) }
     }
 
@@ -83,14 +89,26 @@ public final class SimCloud: Sendable {
             }
             return Outcome(result: result, delay: roll.delay)
         }
-        let outcome: Outcome<T>
+        let result: Result<T, ProviderError>
         do {
-            outcome = operation.isRead ? try await pool.read(access) : try await pool.write(access)
+            let outcome = operation.isRead ? try await pool.read(access) : try await pool.write(access)
             if outcome.delay > .zero { try await environment.sleep(outcome.delay) }
+            result = outcome.result
         } catch {
-            throw SimError.wrap(error)
+            result = .failure(SimError.wrap(error))
         }
-        return try outcome.result.get()
+        if case .failure = result { await count(operation, failed: true) } else { await count(operation, failed: false) }
+        return try result.get()
+    }
+
+    /// Counts the call in memory; when a batch is due, writes it in its own short transaction.
+    private func count(_ operation: SimOperation, failed: Bool) async {
+        guard let batch = calls.record(operation, failed: failed, now: environment.now().timeIntervalSince1970) else { return }
+        do {
+            try await pool.write { db in try CallTable.add(db, batch) }
+        } catch {
+            calls.restore(batch)
+        }
     }
 
     /// Runs an operator action in one write transaction, with no faults and no latency.

@@ -15,8 +15,12 @@ public struct SimConsole: Sendable {
         try await cloud.administer { db, moment in
             let rows = try cluster.map { try VMTable.inCluster(db, $0) } ?? VMTable.all(db)
             let health = try JobTable.health(db, cluster: cluster, now: moment.now)
+            let failures = try JobTable.failuresLeft(db, cluster: cluster)
             return rows.map { row in
-                SimVMStatus(vm: row.vm(at: moment.now), jobs: health[row.id]?.jobs ?? [:], lastHeartbeat: health[row.id]?.lastHeartbeat)
+                SimVMStatus(
+                    vm: row.vm(at: moment.now), jobs: health[row.id]?.jobs ?? [:], lastHeartbeat: health[row.id]?.lastHeartbeat,
+                    stickyFailures: (failures[row.id] ?? [:]).compactMapValues(SimJobFailure.init(failsLeft:)),
+                    silentSince: row.silentSince.map(Date.init(timeIntervalSince1970:)))
             }
         }
     }
@@ -62,12 +66,20 @@ public struct SimConsole: Sendable {
         }
     }
 
-    /// The job's process dies: it reports `failed` until restarted. A job the VM never ran:
-    /// terminal `NotFound`.
-    public func failJob(vm id: String, job: String) async throws(ProviderError) {
+    /// The job's process dies: it reports `failed` until restarted. With `.times(N)` each of
+    /// its next N starts or restarts succeeds as a call but the job reports `starting`, then
+    /// `failed`; with `.always` every start does, until `clearJobFailure` or the VM is deleted.
+    /// Replaces the job's earlier `times`/`always`. A job the VM never ran: terminal `NotFound`;
+    /// a negative count: terminal `InvalidParameter`.
+    public func failJob(vm id: String, job: String, failure: SimJobFailure = .once) async throws(ProviderError) {
         try await cloud.administer { db, _ in
+            if case .times(let count) = failure, count < 0 {
+                throw SimError.invalid("failure count \(count) is negative; give 0 or more (--times N)")
+            }
             let vm = try VMTable.require(db, id: id)
-            guard try JobTable.fail(db, vm: vm.id, job: job) else { throw SimError.notFound("job \(job) on VM", id) }
+            guard try JobTable.fail(db, vm: vm.id, job: job, failsLeft: failure.failsLeft) else {
+                throw SimError.notFound("job \(job) on VM", id)
+            }
         }
     }
 
@@ -105,11 +117,12 @@ public struct SimConsole: Sendable {
         }
     }
 
-    /// An empty cloud with default settings. Ids keep counting up, so an id seen before the
+    /// An empty cloud with default settings and no call counts. Ids keep counting up, so an id seen before the
     /// reset never names something made after it.
     public func reset() async throws(ProviderError) {
         try await cloud.administer { db, _ in
-            for table in ["lb_members", "lbs", "jobs", "disks", "vms"] { try db.execute(sql: "DELETE FROM \(table)") }
+            for table in ["lb_members", "lbs", "jobs", "disks", "vms", "calls"] { try db.execute(sql: "DELETE FROM \(table)") }
+            _ = cloud.calls.drain()
             try CloudTable.store(db, SimSettings())
         }
     }

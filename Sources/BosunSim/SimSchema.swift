@@ -7,7 +7,7 @@ enum SimSchema {
     /// from another GRDB database (the state database among them).
     static let prefix = "sim-"
 
-    static let migrations: [(identifier: String, sql: String)] = [("sim-v1", v1)]
+    static let migrations: [(identifier: String, sql: String)] = [("sim-v1", v1), ("sim-v2", v2)]
 
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -107,5 +107,22 @@ enum SimSchema {
             BEGIN UPDATE cloud SET disk_mib = disk_mib - OLD.size_mib WHERE id = 1; END;
         CREATE TRIGGER disks_resized AFTER UPDATE OF size_mib ON disks
             BEGIN UPDATE cloud SET disk_mib = disk_mib - OLD.size_mib + NEW.size_mib WHERE id = 1; END;
+        """
+
+    // Ways to break the cloud for healing, and a count of calls for benchmarks.
+    // jobs.fails_left: how many more starts of the job fail (-1: every start, until cleared);
+    // jobs.doomed: the current process reports `failed` instead of `running` once it is ready.
+    // vms.silent_since: the agent stopped heartbeating then (NULL: it heartbeats).
+    // calls: provider calls per operation, flushed in batches by each process.
+    private static let v2 = """
+        ALTER TABLE jobs ADD COLUMN fails_left INTEGER NOT NULL DEFAULT 0 CHECK (fails_left >= -1);
+        ALTER TABLE jobs ADD COLUMN doomed INTEGER NOT NULL DEFAULT 0 CHECK (doomed IN (0, 1));
+        ALTER TABLE vms ADD COLUMN silent_since REAL;
+
+        CREATE TABLE calls (
+            operation  TEXT PRIMARY KEY,
+            calls      INTEGER NOT NULL DEFAULT 0 CHECK (calls >= 0),
+            errors     INTEGER NOT NULL DEFAULT 0 CHECK (errors >= 0)
+        ) WITHOUT ROWID;
         """
 }

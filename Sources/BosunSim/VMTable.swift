@@ -24,6 +24,8 @@ enum VMTable: ResourceTable {
         var powered: Bool
         var readyAt: Double
         var stoppedAt: Double?
+        /// When an operator silenced its agent; nil while it heartbeats.
+        var silentSince: Double?
 
         var publicID: String { SimID.format(SimID.vm, id) }
 
@@ -47,12 +49,13 @@ enum VMTable: ResourceTable {
     }
 
     static let columns =
-        "id, cluster, grp, idx, instance_id, az, vm_type, image, idempotency_key, powered, ready_at, stopped_at"
+        "id, cluster, grp, idx, instance_id, az, vm_type, image, idempotency_key, powered, ready_at, stopped_at, silent_since"
 
     static func decode(_ row: GRDB.Row) -> Row {
         Row(
             id: row[0], cluster: row[1], group: row[2], index: row[3], instanceID: row[4], az: row[5], vmType: row[6],
-            image: row[7], idempotencyKey: row[8], powered: row[9], readyAt: row[10], stoppedAt: row[11])
+            image: row[7], idempotencyKey: row[8], powered: row[9], readyAt: row[10], stoppedAt: row[11],
+            silentSince: row[12])
     }
 
     static func insert(_ db: Database, _ request: VMRequest, now: Double, bootTime: Double) throws -> Row {
@@ -83,6 +86,13 @@ enum VMTable: ResourceTable {
         try db.cachedStatement(sql: "UPDATE vms SET powered = 0, stopped_at = ? WHERE id = ?")
             .execute(arguments: [now, rowid])
         try JobTable.stopAll(db, vm: rowid)
+    }
+
+    /// Silences the agent from `now` on (a VM already silent keeps its first moment), or with
+    /// `at` nil lets it heartbeat again.
+    static func silence(_ db: Database, _ rowid: Int64, at now: Double?) throws {
+        try db.cachedStatement(sql: "UPDATE vms SET silent_since = CASE WHEN ? IS NULL THEN NULL ELSE coalesce(silent_since, ?) END WHERE id = ?")
+            .execute(arguments: [now, now, rowid])
     }
 
     /// Checks a create request before anything is written.

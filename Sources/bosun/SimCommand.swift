@@ -12,7 +12,7 @@ struct SimCommand: AsyncParsableCommand {
             """,
         subcommands: [
             SimVMsCommand.self, SimDisksCommand.self, SimLBsCommand.self, SimKillCommand.self, SimStopCommand.self,
-            SimDetachCommand.self, SimDeregisterCommand.self, SimFailJobCommand.self, SimRogueCommand.self,
-            SimFaultsCommand.self, SimResetCommand.self, SimCreateVMCommand.self,
+            SimDetachCommand.self, SimDeregisterCommand.self, SimFailJobCommand.self, SimSilenceCommand.self,
+            SimRogueCommand.self, SimFaultsCommand.self, SimCallsCommand.self, SimResetCommand.self, SimCreateVMCommand.self,
         ])
 }
