@@ -50,7 +50,7 @@ struct Converge {
 
     private mutating func classify(_ group: GroupSpec) -> GroupPlan {
         let hash = JobsConfig.hash(world.spec, group)
-        var unhealthy: Set<Int> = [], etcdDown: Set<Int> = []
+        var unhealthy: Set<Int> = [], etcdDown: Set<Int> = [], etcdSurelyDown: Set<Int> = []
         var free: [Int: Chain] = [:], fallback: [Int: Chain] = [:], budgeted: [Int: Chain] = [:]
         var azOf: [Int: String] = [:]
         for (index, az) in world.placement(group).enumerated() {
@@ -58,6 +58,7 @@ struct Converge {
             findings += drift.findings
             if drift.unhealthy { unhealthy.insert(index) }
             if drift.etcdDown { etcdDown.insert(index) }
+            if drift.etcdSurelyDown { etcdSurelyDown.insert(index) }
             // A lost disk leaves the instance alone: no silent empty replacement.
             if drift.missingDisk != nil { continue }
             let outcome = world.changes(group: group, index: index, az: az, jobsHash: hash, drift: drift, healing: mode).outcome()
@@ -74,18 +75,20 @@ struct Converge {
         // Scale-down: surplus members count too while they exist; removing a healthy one takes
         // it down, so removals share the budget (the desired count sets the quorum).
         let surplus = world.surplusChains(group: group.name)
-        var removalUnhealthy = unhealthy, removalEtcdDown = etcdDown
+        var removal = DisruptionBudget(
+            group: group.name, desired: group.instances, maxInFlight: group.update.maxInFlight.resolve(total: surplus.count, minimum: 1),
+            runsEtcd: group.runsEtcd, unhealthy: unhealthy, etcdDown: etcdDown,
+            etcdSurelyDown: etcdSurelyDown)
         for chain in surplus {
             guard let index = chain.index else { continue }
             let drift = world.drift(group: group, index: index)
-            if drift.unhealthy || drift.vm == nil { removalUnhealthy.insert(index) }
-            if drift.etcdDown || (group.runsEtcd && drift.vm == nil) { removalEtcdDown.insert(index) }
+            // Without a VM there is nothing to take down.
+            if drift.unhealthy || drift.vm == nil { removal.unhealthy.insert(index) }
+            if drift.etcdDown || (group.runsEtcd && drift.vm == nil) { removal.etcdDown.insert(index) }
+            if drift.etcdSurelyDown || (group.runsEtcd && drift.vm == nil) { removal.etcdSurelyDown.insert(index) }
         }
-        var removalBudget = DisruptionBudget(
-            group: group.name, desired: group.instances, maxInFlight: group.update.maxInFlight.resolve(total: surplus.count, minimum: 1),
-            runsEtcd: group.runsEtcd, unhealthy: removalUnhealthy, etcdDown: removalEtcdDown)
         let removalChains = Dictionary(surplus.compactMap { c in c.index.map { ($0, c) } }, uniquingKeysWith: { a, _ in a })
-        let removalSchedule = removalBudget.schedule(surplus.compactMap(\.index), canaries: 0)
+        let removalSchedule = removal.schedule(surplus.compactMap(\.index), canaries: 0)
         for index in removalSchedule.deferred {
             deferred.append(Deferral(instance: World.id(world.cluster, group.name, index),
                                      reason: "\(removalSchedule.waiting) (\(removalChains[index]?.reason ?? "scale down"))"))
@@ -93,7 +96,8 @@ struct Converge {
 
         var budget = DisruptionBudget(
             group: group.name, desired: group.instances, maxInFlight: group.update.maxInFlight.resolve(total: budgeted.count, minimum: 1),
-            runsEtcd: group.runsEtcd, unhealthy: unhealthy, etcdDown: etcdDown)
+            runsEtcd: group.runsEtcd, unhealthy: unhealthy, etcdDown: etcdDown,
+            etcdSurelyDown: etcdSurelyDown)
         let order = Placement.interleave(budgeted.keys.map { ($0, azOf[$0]!) }, azs: group.azs)
         let canaries = group.update.canaries.resolve(total: budgeted.count, minimum: 0)
         let schedule = budget.schedule(order, canaries: canaries)

@@ -5,10 +5,15 @@ import BosunModel
 /// etcd, the quorum guard allow it, counting members that are already down as down.
 ///
 /// For a batch `B`: `|B| ≤ maxInFlight − (unhealthy members not in B)`, and with etcd also
-/// `|B| ≤ max(1, (n−1)/2) − (etcd members down not in B)` for `n` desired members. A member that is
-/// already down costs nothing extra by this rule (it counts on both sides), so recreating a
-/// broken member never waits for a healthy one. `max(1, …)`: with one or two members there is no
-/// quorum to keep, and a rollout still has to go one at a time.
+/// `|B| ≤ max(1, (n−1)/2) − (etcd members down not in B)` for `n` desired members. Rearranged, the
+/// members of `B` that are still healthy are what the rule limits: a member already down costs
+/// nothing extra, so a broken member is replaced ahead of healthy ones. When more members are
+/// down than the budget (`maxInFlight`, or the quorum budget) the formula as written would allow
+/// no batch at all, not even one that only replaces broken members; so batches of members that
+/// are all already down still go, at most `maxInFlight` (and the quorum budget) at a time: they
+/// take nothing healthy down, and they are how a broken group recovers.
+/// `max(1, …)`: with one or two members there is no quorum to keep, and a rollout still has to
+/// go one at a time.
 ///
 /// Batches run one after another and every chain ends waiting for health, so the members of a
 /// finished batch count as healthy for the next one. Members healed in phase A are not credited:
@@ -19,9 +24,12 @@ struct DisruptionBudget {
     let desired: Int
     let maxInFlight: Int
     let runsEtcd: Bool
-    /// Indexes of members already unhealthy, and (etcd groups) with etcd down.
+    /// Indexes of members already unhealthy, and (etcd groups) with etcd down, including
+    /// members whose agent does not answer (their etcd may be down)…
     var unhealthy: Set<Int>
     var etcdDown: Set<Int>
+    /// … and those whose etcd is down for certain.
+    var etcdSurelyDown: Set<Int>
 
     var quorumBudget: Int { max(1, (desired - 1) / 2) }
 
@@ -35,12 +43,13 @@ struct DisruptionBudget {
     }
 
     func fits(_ batch: [Int]) -> Bool {
-        let outside = unhealthy.count - batch.filter(unhealthy.contains).count
-        if batch.count > maxInFlight - outside { return false }
-        if runsEtcd {
-            let down = etcdDown.count - batch.filter(etcdDown.contains).count
-            if batch.count > quorumBudget - down { return false }
-        }
+        // Width: never more than the budget in flight at once.
+        if batch.count > maxInFlight || (runsEtcd && batch.count > quorumBudget) { return false }
+        // `|B ∪ down| ≤ budget` is the rule above (`|B| + down outside B`). For etcd it also
+        // holds in the worst case of a member whose agent is silent: down if outside the batch,
+        // up (so taken down) if in it; so only members down for certain are exempt there.
+        if !batch.allSatisfy(unhealthy.contains), unhealthy.union(batch).count > maxInFlight { return false }
+        if runsEtcd, !batch.allSatisfy(etcdSurelyDown.contains), etcdDown.union(batch).count > quorumBudget { return false }
         return true
     }
 
@@ -69,16 +78,17 @@ struct DisruptionBudget {
             // The batch ends healthy before the next one starts.
             unhealthy.subtract(batch)
             etcdDown.subtract(batch)
+            etcdSurelyDown.subtract(batch)
         }
         return out
     }
 
-    /// Why `index` cannot run even alone.
+    /// Why `index` (not down for certain: such a member always fits alone) cannot run even alone.
     private func waiting(for index: Int) -> String {
-        if runsEtcd, 1 > quorumBudget - (etcdDown.count - (etcdDown.contains(index) ? 1 : 0)) {
+        if runsEtcd, etcdDown.union([index]).count > quorumBudget {
             return "waiting: \(etcdDown.count) of \(desired) etcd members already down"
         }
-        let n = unhealthy.count
+        let n = unhealthy.subtracting([index]).count
         return "waiting: \(n) instance\(n == 1 ? "" : "s") of group \(group) already unhealthy (maxInFlight \(maxInFlight))"
     }
 }

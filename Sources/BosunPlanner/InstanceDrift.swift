@@ -34,6 +34,10 @@ struct InstanceDrift {
     /// In a group running etcd: this member's etcd is (or may be) down. A silent agent's
     /// report is stale, so its member counts as down: the safe side for the quorum guard.
     var etcdDown = false
+    /// … and down for certain. An agent that does not answer may still run etcd: its member
+    /// counts as down when another member's disruption is being decided, and as up when taking
+    /// it down is.
+    var etcdSurelyDown = false
 
     var silent: Bool { silentSince != nil }
 
@@ -73,6 +77,7 @@ struct InstanceDrift {
         guard let vm else {
             if record != nil { d.missingVM = record?.vmID ?? "?" }
             d.etcdDown = d.exists && group.runsEtcd
+            d.etcdSurelyDown = d.etcdDown
             return d
         }
         if vm.vmType != group.vmType { d.wrongType = (vm.vmType, group.vmType) }
@@ -90,8 +95,8 @@ struct InstanceDrift {
                         let state = health.jobs[job]
                         return state == .running || state == .starting ? nil : (job, state)
                     }
+                    d.jobsNotRunning = group.jobs.contains { health.jobs[$0] != .running }
                 }
-                d.jobsNotRunning = group.jobs.contains { health.jobs[$0] != .running }
             } else {
                 d.healthUnknown = true
             }
@@ -99,7 +104,8 @@ struct InstanceDrift {
         if group.disk != nil, let disk, !readopted, disk.attachedTo != vm.id { d.detachedDisk = (disk.id, disk.attachedTo) }
         if let lb = group.loadBalancer, !memberOf.contains(lb) { d.lbMissing = [lb] }
         d.lbExtra = memberOf.filter { $0 != group.loadBalancer }.sorted()
-        d.etcdDown = group.runsEtcd && (d.vmNotRunning || d.healthUnknown || d.silent || health?.jobs["etcd"] != .running)
+        d.etcdSurelyDown = group.runsEtcd && (d.vmNotRunning || (!d.silent && health != nil && health?.jobs["etcd"] != .running))
+        d.etcdDown = d.etcdSurelyDown || (group.runsEtcd && (d.healthUnknown || d.silent))
         return d
     }
 

@@ -42,11 +42,12 @@ struct PlanSimulator {
         defer { quorumLosses = losses }
         for pass in 1...passes {
             let plan = self.plan(spec, healing: healing)
-            if plan.isEmpty { return pass - 1 }
+            // Nothing to do but something deferred: the next pass would plan the same.
+            if plan.isEmpty { return plan.isConverged ? pass - 1 : nil }
             _ = try apply(plan, spec: spec)
             losses += quorumLosses
         }
-        return self.plan(spec, healing: healing).isEmpty ? passes : nil
+        return self.plan(spec, healing: healing).isConverged ? passes : nil
     }
 
     /// The healthy members of each etcd group and how many members it has.
@@ -207,9 +208,10 @@ struct PlanSimulator {
             guard let vm = current, let v = observed.vms.first(where: { $0.id == vm }), v.state == .running else {
                 throw Violation(description: "jobs on \(inst) with no running VM")
             }
-            // Only the named jobs (re)start; the others keep their state.
+            // Only the named jobs (re)start; the others keep their state. A job is `starting`
+            // (down) until wait-healthy sees it run: that is the window a restart costs.
             var h = observed.health[vm] ?? NodeHealth(vmID: vm, jobs: [:], lastHeartbeat: nil)
-            for job in jobs { h.jobs[job] = .running }
+            for job in jobs { h.jobs[job] = .starting }
             h.lastHeartbeat = heartbeat
             observed.health[vm] = h
             let r = recordIndex(inst)!
@@ -220,9 +222,10 @@ struct PlanSimulator {
                 observed.health[vm] = NodeHealth(vmID: vm, jobs: h.jobs.mapValues { _ in .stopped }, lastHeartbeat: h.lastHeartbeat)
             }
         case .waitHealthy(let jobs):
-            guard let vm = current, let h = observed.health[vm], jobs.allSatisfy({ h.jobs[$0] == .running }) else {
-                throw Violation(description: "waitHealthy on unhealthy \(inst)")
-            }
+            guard let vm = current, var h = observed.health[vm], jobs.allSatisfy({ h.jobs[$0] == .running || h.jobs[$0] == .starting })
+            else { throw Violation(description: "waitHealthy on unhealthy \(inst)") }
+            for job in jobs { h.jobs[job] = .running }
+            observed.health[vm] = h
             // Like the store: healthy again resets the healing-restart count.
             recorded.instances[recordIndex(inst)!].healRestarts = 0
         case .register(let lb):
@@ -231,7 +234,7 @@ struct PlanSimulator {
         case .deregister(let lb, let vm):
             observed.members[lb]?.remove(vm)
         case .releaseInstance:
-            if let vm = current { throw Violation(description: "released \(inst) with VM \(vm)") }
+            if let vm = current, observed.vms.contains(where: { $0.id == vm }) { throw Violation(description: "released \(inst) with VM \(vm)") }
             recorded.instances.removeAll { $0.id == inst }
         }
     }
