@@ -11,7 +11,9 @@ import BosunModel
 /// down than the budget (`maxInFlight`, or the quorum budget) the formula as written would allow
 /// no batch at all, not even one that only replaces broken members; so batches of members that
 /// are all already down still go, at most `maxInFlight` (and the quorum budget) at a time: they
-/// take nothing healthy down, and they are how a broken group recovers.
+/// take nothing healthy down, and they are how a broken group recovers. For etcd a member whose
+/// agent is silent may still run etcd: it counts as down outside a batch and as up inside one,
+/// so it is never part of such an exempt batch.
 /// `max(1, …)`: with one or two members there is no quorum to keep, and a rollout still has to
 /// go one at a time.
 ///
