@@ -13,9 +13,9 @@ struct InstanceChanges {
     var disk: Disk?
     let record: InstanceRecord?
     let memberOf: Set<String>
-    let health: NodeHealth?
     /// `JobsConfig.hash` of the group, computed once per group by the caller.
     let jobsHash: String
+    /// What observation shows wrong with the instance (job health, silence, disk, LB).
     let drift: InstanceDrift
     let healing: HealingMode
     /// `disk` is an orphan of this identity being re-adopted.

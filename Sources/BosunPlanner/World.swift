@@ -137,7 +137,7 @@ struct World {
         let vm = current[id]
         return InstanceChanges(
             id: id, group: group, index: index, az: az, spec: spec, vm: vm, disk: disks[id], record: records[id],
-            memberOf: vm.map { memberships[$0.id] ?? [] } ?? [], health: vm.flatMap { observed.health[$0.id] },
+            memberOf: vm.map { memberships[$0.id] ?? [] } ?? [],
             jobsHash: jobsHash, drift: drift, healing: healing, readopted: readopted.contains(id))
     }
 
