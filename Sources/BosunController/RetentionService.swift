@@ -36,7 +36,7 @@ public final class RetentionService: Service, Sendable {
             let report = try store.prune(policy)
             if !report.isEmpty {
                 logger.info("pruned history", metadata: [
-                    "actions": "\(report.actions)", "events": "\(report.events)", "keys_kept": "\(report.keysKept)",
+                    "actions": "\(report.actions)", "events": "\(report.events)", "findings": "\(report.findings)", "keys_kept": "\(report.keysKept)",
                     "keys_forgotten": "\(report.keysForgotten)", "batches": "\(report.batches)",
                 ])
             }

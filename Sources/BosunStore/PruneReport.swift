@@ -4,6 +4,8 @@ public struct PruneReport: Sendable, Hashable {
     public var actions = 0
     /// Events deleted.
     public var events = 0
+    /// Resolved findings deleted.
+    public var findings = 0
     /// Create keys moved from pruned journal rows to `known_keys`.
     public var keysKept = 0
     /// Known keys forgotten because their cluster was deleted longer than the retention ago.
@@ -14,5 +16,5 @@ public struct PruneReport: Sendable, Hashable {
     public init() {}
 
     /// True when nothing was removed.
-    public var isEmpty: Bool { actions == 0 && events == 0 && keysForgotten == 0 }
+    public var isEmpty: Bool { actions == 0 && events == 0 && findings == 0 && keysForgotten == 0 }
 }

@@ -8,7 +8,8 @@ public struct RetentionPolicy: Sendable, Hashable {
     /// Newest finished actions kept per cluster, whatever their age: a crash loop or a
     /// flapping VM cannot grow the journal without bound inside `maxAge`.
     public var actionsPerCluster: Int
-    /// Newest events kept per cluster (and among events of no cluster), whatever their age.
+    /// Newest events kept per cluster (and among events of no cluster), whatever their age; the
+    /// same number of resolved findings is kept per cluster.
     public var eventsPerCluster: Int
     /// Rows deleted per write transaction, so pruning never holds the write lock for long:
     /// a pass waiting to journal its plan waits for one batch at most.

@@ -6,8 +6,8 @@ extension Store {
     /// are what journal recovery resolves after a crash.
     private static let finished = "state IN ('succeeded', 'failed', 'cancelled')"
 
-    /// Deletes history beyond `policy`: finished actions and events older than `maxAge`, then
-    /// the oldest beyond the per-cluster caps, then the known keys of clusters deleted longer
+    /// Deletes history beyond `policy`: finished actions, events and resolved findings older than
+    /// `maxAge` or beyond the per-cluster caps, then the known keys of clusters deleted longer
     /// than `maxAge` ago. Each batch of at most `batchSize` rows is its own write transaction
     /// that finds its rows through an index; the whole-table counts that find clusters over a
     /// cap run as reads. So a pass never waits long for the write lock.
@@ -22,55 +22,23 @@ extension Store {
         var report = PruneReport()
         var batches = 0  // kept apart from `report`, which the delete closures update meanwhile
 
-        // Old finished actions, oldest first, through the partial index on finished_at.
-        batches += try drain { db in
-            try Int64.fetchAll(
-                db, sql: "SELECT id FROM actions WHERE \(Self.finished) AND finished_at < ? ORDER BY finished_at LIMIT ?",
-                arguments: [cutoff, batch])
-        } delete: { db, ids in try self.deleteActions(db, ids, report: &report) }
+        // Finished actions: old ones through the partial index on finished_at, then the oldest
+        // beyond the newest `actionsPerCluster` of each cluster.
+        let deleteActions = { (db: Database, ids: [Int64]) in try self.deleteActions(db, ids, report: &report) }
+        batches += try pruneOld("actions", where: Self.finished, time: "finished_at", before: cutoff, batch: batch, delete: deleteActions)
+        batches += try cap("actions", where: Self.finished, keep: policy.actionsPerCluster, batch: batch, delete: deleteActions)
 
-        // Clusters over the action cap: keep the newest `actionsPerCluster` finished rows.
-        let busyJournals = try pool.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT cluster FROM actions WHERE \(Self.finished) GROUP BY cluster HAVING count(*) > ?",
-                arguments: [policy.actionsPerCluster]
-            ).map { $0["cluster"] as String }
-        }
-        for cluster in busyJournals {
-            guard let bound = try pool.read({ db in
-                try Int64.fetchOne(
-                    db, sql: "SELECT id FROM actions WHERE cluster = ? AND \(Self.finished) ORDER BY id DESC LIMIT 1 OFFSET ?",
-                    arguments: [cluster, policy.actionsPerCluster])
-            }) else { continue }
-            batches += try drain { db in
-                try Int64.fetchAll(
-                    db, sql: "SELECT id FROM actions WHERE cluster = ? AND \(Self.finished) AND id <= ? ORDER BY id LIMIT ?",
-                    arguments: [cluster, bound, batch])
-            } delete: { db, ids in try self.deleteActions(db, ids, report: &report) }
-        }
+        // Events, through events_by_at; events of no cluster are capped as one group (NULL).
+        let deleteEvents = { (db: Database, ids: [Int64]) in try self.delete("events", db, ids, count: &report.events) }
+        batches += try pruneOld("events", where: "1", time: "at", before: cutoff, batch: batch, delete: deleteEvents)
+        batches += try cap("events", where: "1", keep: policy.eventsPerCluster, batch: batch, delete: deleteEvents)
 
-        // Old events, through events_by_at.
-        batches += try drain { db in
-            try Int64.fetchAll(db, sql: "SELECT id FROM events WHERE at < ? ORDER BY at LIMIT ?", arguments: [cutoff, batch])
-        } delete: { db, ids in try self.deleteEvents(db, ids, report: &report) }
-
-        // Clusters (and cluster-less events, grouped as NULL) over the event cap.
-        let noisy = try pool.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT cluster FROM events GROUP BY cluster HAVING count(*) > ?", arguments: [policy.eventsPerCluster]
-            ).map { $0["cluster"] as String? }
-        }
-        for cluster in noisy {
-            guard let bound = try pool.read({ db in
-                try Int64.fetchOne(
-                    db, sql: "SELECT id FROM events WHERE cluster IS ? ORDER BY id DESC LIMIT 1 OFFSET ?",
-                    arguments: [cluster, policy.eventsPerCluster])
-            }) else { continue }
-            batches += try drain { db in
-                try Int64.fetchAll(
-                    db, sql: "SELECT id FROM events WHERE cluster IS ? AND id <= ? ORDER BY id LIMIT ?", arguments: [cluster, bound, batch])
-            } delete: { db, ids in try self.deleteEvents(db, ids, report: &report) }
-        }
+        // Resolved findings are history like events (finding_rows_resolved); current ones are
+        // what observation sees now and are never pruned.
+        let resolved = "state = 'resolved'"
+        let deleteFindings = { (db: Database, ids: [Int64]) in try self.delete("finding_rows", db, ids, count: &report.findings) }
+        batches += try pruneOld("finding_rows", where: resolved, time: "resolved_at", before: cutoff, batch: batch, delete: deleteFindings)
+        batches += try cap("finding_rows", where: resolved, keep: policy.eventsPerCluster, batch: batch, delete: deleteFindings)
 
         // A deleted cluster has no VM left that Bosun made (its teardown plan came out empty),
         // so its keys identify nothing once every eventually consistent listing has caught up;
@@ -102,6 +70,45 @@ extension Store {
         return report
     }
 
+    /// Deletes rows of `table` matching `filter` whose `time` is before `cutoff`, oldest first,
+    /// through the index on `time`. Returns the batches used.
+    private func pruneOld(
+        _ table: String, where filter: String, time: String, before cutoff: Date, batch: Int,
+        delete: (Database, [Int64]) throws -> Int
+    ) throws -> Int {
+        try drain { db in
+            try Int64.fetchAll(
+                db, sql: "SELECT id FROM \(table) WHERE \(filter) AND \(time) < ? ORDER BY \(time) LIMIT ?", arguments: [cutoff, batch])
+        } delete: { db, ids in try delete(db, ids) }
+    }
+
+    /// Keeps the newest `keep` rows of `table` matching `filter` per cluster (NULL counts as one
+    /// cluster) and deletes the older ones. The count that finds clusters over the cap is a
+    /// read; each cluster's deletes go through its (cluster, …) index in batches.
+    private func cap(
+        _ table: String, where filter: String, keep: Int, batch: Int, delete: (Database, [Int64]) throws -> Int
+    ) throws -> Int {
+        let over = try pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT cluster FROM \(table) WHERE \(filter) GROUP BY cluster HAVING count(*) > ?", arguments: [keep]
+            ).map { $0["cluster"] as String? }
+        }
+        var batches = 0
+        for cluster in over {
+            guard let bound = try pool.read({ db in
+                try Int64.fetchOne(
+                    db, sql: "SELECT id FROM \(table) WHERE cluster IS ? AND \(filter) ORDER BY id DESC LIMIT 1 OFFSET ?",
+                    arguments: [cluster, keep])
+            }) else { continue }
+            batches += try drain { db in
+                try Int64.fetchAll(
+                    db, sql: "SELECT id FROM \(table) WHERE cluster IS ? AND \(filter) AND id <= ? ORDER BY id LIMIT ?",
+                    arguments: [cluster, bound, batch])
+            } delete: { db, ids in try delete(db, ids) }
+        }
+        return batches
+    }
+
     /// Repeats `select` + `delete` in bounded write transactions until a batch finds nothing
     /// (or deletes nothing, so a row another process holds on to cannot loop it forever).
     /// Returns the number of transactions that deleted something.
@@ -131,9 +138,9 @@ extension Store {
         return db.changesCount
     }
 
-    private func deleteEvents(_ db: Database, _ ids: [Int64], report: inout PruneReport) throws -> Int {
-        try db.execute(sql: "DELETE FROM events WHERE id IN (\(ids.map(String.init).joined(separator: ",")))")
-        report.events += db.changesCount
+    private func delete(_ table: String, _ db: Database, _ ids: [Int64], count: inout Int) throws -> Int {
+        try db.execute(sql: "DELETE FROM \(table) WHERE id IN (\(ids.map(String.init).joined(separator: ",")))")
+        count += db.changesCount
         return db.changesCount
     }
 
@@ -141,7 +148,7 @@ extension Store {
     public func rowCounts() throws -> [String: Int] {
         try pool.read { db in
             var out: [String: Int] = [:]
-            for table in ["actions", "events", "known_keys", "instances", "disks"] {
+            for table in ["actions", "events", "finding_rows", "known_keys", "instances", "disks"] {
                 out[table] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
             }
             return out

@@ -136,6 +136,26 @@ import Testing
         #expect(try count("SELECT count(*) FROM actions") + count("SELECT count(*) FROM events") == before)
     }
 
+    @Test func resolvedFindingsArePrunedCurrentOnesKept() throws {
+        func rogue(_ n: Int) -> Finding {
+            Finding(kind: .rogueVM, instance: nil, resource: "vm-\(n)", message: "VM vm-\(n) is not Bosun's")
+        }
+        // 30 findings seen and resolved one after another, then one still current.
+        for n in 0..<30 {
+            try store.recordFindings(cluster: "demo", found: [(rogue(n), .open)])
+            clock.advance(60)
+        }
+        try store.recordFindings(cluster: "demo", found: [(rogue(99), .open)])
+        #expect(try count("SELECT count(*) FROM finding_rows WHERE state = 'resolved'") == 30)
+        let capped = try store.prune(RetentionPolicy(eventsPerCluster: 10, batchSize: 4))
+        #expect(capped.findings == 20)
+        #expect(try count("SELECT count(*) FROM finding_rows WHERE state = 'resolved'") == 10)
+        clock.advance(8 * 86_400)
+        let aged = try store.prune(.standard)
+        #expect(aged.findings == 10)
+        #expect(try store.findings(cluster: "demo", includeResolved: true).map(\.resource) == ["vm-99"], "the current one stays")
+    }
+
     @Test func keysOfAClusterDeletedLongAgoAreForgottenOthersKept() throws {
         try StoreFixtures.ingest(store, [
             "/s/demo.yaml": try StoreFixtures.accepted(StoreFixtures.spec("demo", workers: 2)),
