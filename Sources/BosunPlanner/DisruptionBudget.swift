@@ -44,38 +44,57 @@ struct DisruptionBudget {
         var waiting = ""
     }
 
-    func fits(_ batch: [Int]) -> Bool {
-        // Width: never more than the budget in flight at once.
-        if batch.count > maxInFlight || (runsEtcd && batch.count > quorumBudget) { return false }
+    /// Whether a batch fits, from its counts: members not already unhealthy, members whose
+    /// etcd is not (or may not be) down, and members whose etcd is not down for certain.
+    /// Counts rather than sets keep scheduling linear in the group's size.
+    func fits(healthy: Int, etcdUp: Int, etcdNotSurelyDown: Int) -> Bool {
         // `|B ∪ down| ≤ budget` is the rule above (`|B| + down outside B`). For etcd it also
         // holds in the worst case of a member whose agent is silent: down if outside the batch,
         // up (so taken down) if in it; so only members down for certain are exempt there.
-        if !batch.allSatisfy(unhealthy.contains), unhealthy.union(batch).count > maxInFlight { return false }
-        if runsEtcd, !batch.allSatisfy(etcdSurelyDown.contains), etcdDown.union(batch).count > quorumBudget { return false }
+        if healthy > 0 && unhealthy.count + healthy > maxInFlight { return false }
+        if runsEtcd && etcdNotSurelyDown > 0 && etcdDown.count + etcdUp > quorumBudget { return false }
         return true
     }
 
     /// Greedy batches over `order` (already interleaved over AZs): each batch takes, in order,
     /// every member that still fits, so a broken member may go ahead of a healthy one the budget
-    /// cannot take yet.
+    /// cannot take yet. Never more than `maxInFlight` (and the quorum budget) in one batch.
     mutating func schedule(_ order: [Int], canaries: Int) -> Schedule {
         var out = Schedule()
-        var rest = order
+        var taken = [Bool](repeating: false, count: order.count)
+        var first = 0, left = order.count
         var canaryLeft = min(canaries, order.count)
-        while !rest.isEmpty {
-            let limit = canaryLeft > 0 ? canaryLeft : Int.max
+        let width = runsEtcd ? min(maxInFlight, quorumBudget) : maxInFlight
+        while left > 0 {
+            while taken[first] { first += 1 }
+            let limit = canaryLeft > 0 ? min(width, canaryLeft) : width
             var batch: [Int] = []
-            for index in rest where batch.count < limit && fits(batch + [index]) { batch.append(index) }
+            var healthy = 0, up = 0, notSurelyDown = 0
+            var p = first
+            while p < order.count && batch.count < limit {
+                let index = order[p]
+                if !taken[p] {
+                    let h = healthy + (unhealthy.contains(index) ? 0 : 1)
+                    let u = up + (etcdDown.contains(index) ? 0 : 1)
+                    let n = notSurelyDown + (etcdSurelyDown.contains(index) ? 0 : 1)
+                    if fits(healthy: h, etcdUp: u, etcdNotSurelyDown: n) {
+                        batch.append(index)
+                        taken[p] = true
+                        (healthy, up, notSurelyDown) = (h, u, n)
+                    }
+                }
+                p += 1
+            }
             if batch.isEmpty {
-                out.deferred = rest
-                out.waiting = waiting(for: rest[0])
+                out.deferred = order.indices.filter { !taken[$0] }.map { order[$0] }
+                out.waiting = waiting(for: out.deferred[0])
                 break
             }
             if canaryLeft > 0 {
                 canaryLeft -= batch.count
                 out.canaryBatches += 1
             }
-            rest.removeAll { batch.contains($0) }
+            left -= batch.count
             out.batches.append(batch)
             // The batch ends healthy before the next one starts.
             unhealthy.subtract(batch)
