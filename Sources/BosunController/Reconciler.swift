@@ -98,8 +98,13 @@ public final class Reconciler: Sendable {
         ObservationFingerprint(observed, agentTimeout: TimeInterval(spec.healing.agentTimeoutSeconds), at: observed.observedAt ?? Date())
     }
 
+    /// Unhealthy instances that count toward a meltdown: only those Bosun had brought up (their
+    /// jobs were started). Instances an interrupted apply never finished are unfinished work,
+    /// not drift: counting them would let a crash mid-apply freeze the cluster in a meltdown.
     private func unhealthy(_ state: ClusterState, _ observed: Observed) -> Int {
-        Planner.unhealthyInstances(cluster: state.name, desired: state.spec, observed: observed, recorded: state.recorded).count
+        let started = Set(state.recorded.instances.lazy.filter { $0.appliedHash != nil }.map(\.id))
+        return Planner.unhealthyInstances(cluster: state.name, desired: state.spec, observed: observed, recorded: state.recorded)
+            .intersection(started).count
     }
 
     public func reconcile(_ cluster: String) async -> PassOutcome {

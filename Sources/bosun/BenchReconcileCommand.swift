@@ -52,7 +52,7 @@ struct BenchReconcileCommand: AsyncParsableCommand {
             providers: ProviderRegistry([.sim: ProviderHandle(infrastructure: sim, agent: sim, bucket: TokenBucket(ratePerSecond: nil))]),
             pool: WorkerPool(capacity: workers), policy: policy, random: RandomSource(seed: 1), ids: { UUID().uuidString },
             owner: LeaseOwner.name(role: "bench"), stop: StopSignal(), logger: Logger(label: "bench"))
-        try await Ingester(store: store, directory: specs).pass()
+        try await Ingester(store: store, directory: specs, settle: 0).pass()
         let names = try store.reconcilableClusters()
 
         // 1. Apply everything at once.
@@ -82,7 +82,7 @@ struct BenchReconcileCommand: AsyncParsableCommand {
         // load each from the database, observe it on the sim and plan it.
         _ = try await sim.console.configure { $0.faults = SimFaults() }
         for i in clusters..<max(clusters, planClusters) { try Self.writeSpec(i, workers: 7, into: specs) }
-        try await Ingester(store: store, directory: specs).pass()
+        try await Ingester(store: store, directory: specs, settle: 0).pass()
         let all = try store.reconcilableClusters()
         let fill = ContinuousClock.now
         await withTaskGroup(of: Void.self) { group in
@@ -114,8 +114,10 @@ struct BenchReconcileCommand: AsyncParsableCommand {
 
         // 3. Spec rename to first action dispatched, through the real ingest + controller services.
         let controller = ControllerService(reconciler: reconciler, interval: .seconds(3600), logger: Logger(label: "bench"))
-        let ingester = Ingester(store: store, directory: specs)
-        let ingest = IngestService(ingester: ingester, directory: specs, relistInterval: .seconds(3600)) { report in
+        // As in `bosun run`: the watcher's tracker sees renames into place, so they are read at once.
+        let tracker = WriteTracker()
+        let ingester = Ingester(store: store, directory: specs, tracker: tracker)
+        let ingest = IngestService(ingester: ingester, directory: specs, relistInterval: .seconds(3600), tracker: tracker) { report in
             await controller.enqueue(report.accepted.map(\.name))
         }
         let services = Task { try await withThrowingTaskGroup(of: Void.self) { g in
