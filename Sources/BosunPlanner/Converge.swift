@@ -79,15 +79,19 @@ struct Converge {
             group: group.name, desired: group.instances, maxInFlight: group.update.maxInFlight.resolve(total: surplus.count, minimum: 1),
             runsEtcd: group.runsEtcd, unhealthy: unhealthy, etcdDown: etcdDown,
             etcdSurelyDown: etcdSurelyDown)
-        for chain in surplus {
+        var removalChains: [Int: Chain] = [:]
+        for var chain in surplus {
             guard let index = chain.index else { continue }
             let drift = world.drift(group: group, index: index)
             // Without a VM there is nothing to take down.
             if drift.unhealthy || drift.vm == nil { removal.unhealthy.insert(index) }
             if drift.etcdDown || (group.runsEtcd && drift.vm == nil) { removal.etcdDown.insert(index) }
             if drift.etcdSurelyDown || (group.runsEtcd && drift.vm == nil) { removal.etcdSurelyDown.insert(index) }
+            // A silent agent cannot stop its jobs (the call would only time out); deleting the
+            // VM stops them anyway.
+            if drift.silent { chain.steps.removeAll { if case .stopJobs = $0 { true } else { false } } }
+            removalChains[index] = chain
         }
-        let removalChains = Dictionary(surplus.compactMap { c in c.index.map { ($0, c) } }, uniquingKeysWith: { a, _ in a })
         let removalSchedule = removal.schedule(surplus.compactMap(\.index), canaries: 0)
         for index in removalSchedule.deferred {
             deferred.append(Deferral(instance: World.id(world.cluster, group.name, index),

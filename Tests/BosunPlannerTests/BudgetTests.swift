@@ -57,3 +57,16 @@ import Testing
         #expect(!Plan(cluster: "c", deferred: plan.deferred).isConverged && Plan(cluster: "c", deferred: plan.deferred).isEmpty)
     }
 }
+
+extension BudgetTests {
+    @Test func aSilentSurplusVMIsDeletedWithoutAskingItsAgent() throws {
+        let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+        var sim = PlanSimulator(cluster: "c")
+        sim.heartbeat = t0
+        sim.observed.observedAt = t0
+        _ = try sim.apply(sim.plan(PF.ha(workers: 3)), spec: PF.ha(workers: 3))
+        sim.silence("c/worker/2", seconds: 600)
+        let plan = sim.plan(PF.ha(workers: 2))
+        #expect(plan.actions.filter { $0.instance == "c/worker/2" }.map(\.kind.name) == ["delete-vm", "release-instance"])
+    }
+}
