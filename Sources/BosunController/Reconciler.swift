@@ -85,6 +85,8 @@ public final class Reconciler: Sendable {
     public func drifted(_ cluster: String) async -> Bool {
         guard let known = settled.withLock({ $0[cluster] }) else { return false }
         do {
+            // `bosun heal resume` changes nothing in the cloud, but its pass is due now.
+            if try store.healOverrideRequested(cluster: cluster) { return true }
             guard let state = try store.clusterState(cluster), state.lifecycle.isReconciled else { return false }
             let handle = try providers.handle(state.spec.provider)
             let observed = try await Observer(handle: handle, cluster: cluster).observe(loadBalancers: state.loadBalancers)

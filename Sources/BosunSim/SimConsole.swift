@@ -49,6 +49,19 @@ public struct SimConsole: Sendable {
         }
     }
 
+    /// The VM powers on again, as an operator's reboot would, and the processes it ran come back
+    /// with it (after the boot and job start times); already running is fine.
+    public func start(vm id: String) async throws(ProviderError) {
+        try await cloud.administer { db, moment in
+            let vm = try VMTable.require(db, id: id)
+            guard !vm.powered else { return }
+            try VMTable.start(db, vm.id, now: moment.now, bootTime: moment.cloud.bootTime)
+            let jobs = try String.fetchAll(db, sql: "SELECT name FROM jobs WHERE vm_id = ? ORDER BY name", arguments: [vm.id])
+            let ready = moment.now + moment.cloud.bootTime + moment.cloud.jobStartTime
+            try JobTable.start(db, vm: vm.id, jobs: jobs, now: moment.now, readyAt: ready, restart: false)
+        }
+    }
+
     /// The disk comes off its VM. Not attached: terminal `IncorrectState`.
     public func detach(disk id: String) async throws(ProviderError) {
         try await cloud.administer { db, _ in try DiskTable.detach(db, id: id) }

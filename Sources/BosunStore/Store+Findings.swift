@@ -72,6 +72,13 @@ extension Store {
         }
     }
 
+    /// Whether an operator asked to heal despite a meltdown (the request stays).
+    public func healOverrideRequested(cluster: String) throws -> Bool {
+        try pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT heal_override = 1 FROM clusters WHERE name = ?", arguments: [cluster]) ?? false
+        }
+    }
+
     /// Whether an operator asked to heal despite a meltdown; the request is used up.
     public func takeHealOverride(cluster: String) throws -> Bool {
         try write { db in

@@ -11,7 +11,7 @@ struct SimCommand: AsyncParsableCommand {
             running `bosun run` sees on its next call.
             """,
         subcommands: [
-            SimVMsCommand.self, SimDisksCommand.self, SimLBsCommand.self, SimKillCommand.self, SimStopCommand.self,
+            SimVMsCommand.self, SimDisksCommand.self, SimLBsCommand.self, SimKillCommand.self, SimStopCommand.self, SimStartCommand.self,
             SimDetachCommand.self, SimDeregisterCommand.self, SimFailJobCommand.self, SimSilenceCommand.self,
             SimRogueCommand.self, SimFaultsCommand.self, SimCallsCommand.self, SimResetCommand.self, SimCreateVMCommand.self,
         ])
