@@ -186,22 +186,14 @@ import Glibc
         // A writer that keeps appending: apply gives up after its wait, names the file, does nothing.
         let path = w.specs + "/demo.yaml"
         let actionsBefore = try w.sql("SELECT count(*) FROM actions")
-        let writer = Task.detached {
-            let end = ContinuousClock.now + .seconds(14)
-            var n = 0
-            while ContinuousClock.now < end && !Task.isCancelled {
-                if let handle = FileHandle(forWritingAtPath: path) {
-                    handle.seekToEndOfFile()
-                    handle.write(Data("# still writing \(n)\n".utf8))
-                    try? handle.close()
-                }
-                n += 1
-                try? await Task.sleep(for: .milliseconds(200))
-            }
-        }
-        defer { writer.cancel() }
+        // A real process, so the writer keeps its pace whatever else the test process is doing.
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        writer.arguments = ["-c", "i=0; while [ $i -lt 70 ]; do echo \"# still writing $i\" >> \"$0\"; i=$((i+1)); sleep 0.2; done", path]
+        try writer.run()
+        defer { if writer.isRunning { writer.terminate() } }
         let refused = try BosunProcess.run(["apply", "--db", w.db, "--specs", w.specs] + SimWorld.fast, environment: ["BOSUN_SETTLE": "1s"])
-        writer.cancel()
+        writer.terminate()
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("\(path) is still being written"))
         #expect(try w.sql("SELECT count(*) FROM actions") == actionsBefore, "nothing was planned or done")
