@@ -108,13 +108,7 @@ struct InstanceChanges {
                 + registration(afterDeregistering: true)
             reasons.insert(restartReason, at: 0)
         } else {
-            let stray = deregistrations(all: false)
-            if !stray.isEmpty { reasons.append("registered in a load balancer the spec does not name") }
-            steps += stray
-            if let lb = group.loadBalancer, !memberOf.contains(lb) {
-                steps.append(.register(lb: lb))
-                reasons.append("not in load balancer \(lb)")
-            }
+            membershipSteps(&steps, &reasons)
         }
         if steps.isEmpty { return nil }
         return Chain(instance: id, group: group.name, index: index, steps: steps, reason: reasons.joined(separator: "; "))
@@ -171,13 +165,7 @@ struct InstanceChanges {
 
         // Non-disruptive: grow, re-attach, LB membership.
         var (steps, reasons) = inPlaceDiskSteps(vm)
-        let stray = deregistrations(all: false)
-        if !stray.isEmpty { reasons.append("registered in a load balancer the spec does not name") }
-        steps += stray
-        if let lb = group.loadBalancer, !memberOf.contains(lb) {
-            steps.append(.register(lb: lb))
-            reasons.append("not in load balancer \(lb)")
-        }
+        membershipSteps(&steps, &reasons)
         if steps.isEmpty { return Outcome() }
         return Outcome(free: Chain(instance: id, group: group.name, index: index, steps: steps, reason: reasons.joined(separator: "; ")))
     }
@@ -212,5 +200,16 @@ struct InstanceChanges {
             steps = out + stop + detach + [.deleteVM(vmID: old.id)] + create + attach + start + back
         }
         return Chain(instance: id, group: group.name, index: index, steps: steps, reason: reason)
+    }
+
+    /// LB membership fixes: leave load balancers the spec does not name, join the one it does.
+    private func membershipSteps(_ steps: inout [ActionKind], _ reasons: inout [String]) {
+        let stray = deregistrations(all: false)
+        if !stray.isEmpty { reasons.append("registered in a load balancer the spec does not name") }
+        steps += stray
+        if let lb = group.loadBalancer, !memberOf.contains(lb) {
+            steps.append(.register(lb: lb))
+            reasons.append("not in load balancer \(lb)")
+        }
     }
 }

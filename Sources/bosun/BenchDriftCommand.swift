@@ -41,11 +41,7 @@ struct BenchDriftCommand: AsyncParsableCommand {
         policy.workers = 32
         policy.pollInterval = .milliseconds(5)
         policy.retry = RetryPolicy(base: .milliseconds(50), cap: .milliseconds(500), maxAttempts: 8)
-        let reconciler = Reconciler(
-            store: store,
-            providers: ProviderRegistry([.sim: ProviderHandle(infrastructure: sim, agent: sim, bucket: TokenBucket(ratePerSecond: nil))]),
-            pool: WorkerPool(capacity: policy.workers), policy: policy, random: RandomSource(seed: seed), ids: { UUID().uuidString },
-            owner: LeaseOwner.name(role: "bench"), stop: StopSignal(), logger: Logger(label: "bench"))
+        let reconciler = BenchSupport.reconciler(store: store, sim: sim, policy: policy, seed: seed)
         try await Ingester(store: store, directory: specs, settle: 0).pass()
         let names = try store.reconcilableClusters()
         for name in names { _ = await converge(reconciler, name) }

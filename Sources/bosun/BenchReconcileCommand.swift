@@ -47,11 +47,7 @@ struct BenchReconcileCommand: AsyncParsableCommand {
         var policy = ExecutionPolicy()
         policy.workers = workers
         policy.pollInterval = .milliseconds(20)
-        let reconciler = Reconciler(
-            store: store,
-            providers: ProviderRegistry([.sim: ProviderHandle(infrastructure: sim, agent: sim, bucket: TokenBucket(ratePerSecond: nil))]),
-            pool: WorkerPool(capacity: workers), policy: policy, random: RandomSource(seed: 1), ids: { UUID().uuidString },
-            owner: LeaseOwner.name(role: "bench"), stop: StopSignal(), logger: Logger(label: "bench"))
+        let reconciler = BenchSupport.reconciler(store: store, sim: sim, policy: policy, seed: 1)
         try await Ingester(store: store, directory: specs, settle: 0).pass()
         let names = try store.reconcilableClusters()
 

@@ -1,3 +1,6 @@
+import BosunController
+import BosunSim
+import BosunStore
 import Foundation
 import Logging
 #if canImport(Glibc)
@@ -28,5 +31,15 @@ enum BenchSupport {
         let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
         let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
         return Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    }
+
+    /// A reconciler over `store` and the sim cloud `sim`, with no rate limit, as the benchmarks
+    /// drive it in-process.
+    static func reconciler(store: Store, sim: SimCloud, policy: ExecutionPolicy, seed: UInt64 = 1) -> Reconciler {
+        Reconciler(
+            store: store,
+            providers: ProviderRegistry([.sim: ProviderHandle(infrastructure: sim, agent: sim, bucket: TokenBucket(ratePerSecond: nil))]),
+            pool: WorkerPool(capacity: policy.workers), policy: policy, random: RandomSource(seed: seed), ids: { UUID().uuidString },
+            owner: LeaseOwner.name(role: "bench"), stop: StopSignal(), logger: Logger(label: "bench"))
     }
 }
