@@ -159,6 +159,31 @@ import Glibc
         try await stop(run)
     }
 
+    @Test func aSilentAgentIsRecreatedPastItsTimeoutAndRoguesGoOnlyWhenAsked() async throws {
+        let w = try SimWorld()
+        let spec = SimWorld.spec(masters: 1, workers: 1)
+            .replacingOccurrences(of: "deletion: protect", with: "deletion: protect\nhealing: { agentTimeout: 5s, deleteRogue: true }")
+        try w.publish(spec)
+        #expect(try w.apply().status == 0)
+        let before = try vm(w, "demo/worker/0")
+        let disk = try #require(try w.disks().first { $0.instanceId == "demo/worker/0" }).id
+        let run = try startRun(w)
+        defer { if run.isRunning { kill(run.processIdentifier, SIGKILL) } }
+        try await BosunProcess.waitFor("run settled") { try w.sql("SELECT phase FROM cluster_status") == "converged" }
+        #expect(try w.bosun(["sim", "silence", before.id]).status == 0)
+        let rogue = try w.bosun(["sim", "rogue", "demo"])
+        #expect(rogue.status == 0)
+        let rogueID = try #require(rogue.stdout.split(separator: " ").dropFirst(2).first.map(String.init))
+        try await BosunProcess.waitFor("silent VM recreated", timeout: .seconds(30)) {
+            try w.vms().first { $0.instanceId == "demo/worker/0" }.map { $0.id != before.id && $0.jobs["kubelet"] == "running" } == true
+        }
+        try await BosunProcess.waitFor("rogue deleted") { try !w.vms().contains { $0.id == rogueID } }
+        #expect(try w.disks().first { $0.instanceId == "demo/worker/0" }?.id == disk)
+        #expect(try w.sql("SELECT count(*) FROM findings WHERE kind = 'agent-silent'") == "1")
+        #expect(try w.sql("SELECT count(*) FROM findings WHERE kind = 'rogue-vm'") == "1")
+        try await stop(run)
+    }
+
     @Test func driftCommandExitCodes() throws {
         let w = try SimWorld()
         try w.publish(SimWorld.spec(masters: 1, workers: 1))
