@@ -53,8 +53,8 @@ enum Output {
     static func color(of word: String) -> Color? {
         switch word {
         case "converged", "active", "running", "healthy": .green
-        case "failed", "meltdown", "unhealthy", "deleting", "disk-lost", "unknown": .red
-        case "pending", "reconciling", "orphaned", "unknown": .yellow
+        case "failed", "meltdown", "unhealthy", "deleting", "disk-lost": .red
+        case "pending", "reconciling", "orphaned", "unknown", "pending-deletion", "held", "waiting": .yellow
         default: nil
         }
     }
