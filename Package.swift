@@ -92,7 +92,7 @@ let package = Package(
         ),
         .testTarget(name: "BosunSpecTests", dependencies: ["BosunSpec", "BosunModel"], resources: []),
         .testTarget(name: "BosunStoreTests", dependencies: ["BosunStore", "BosunSpec", "BosunModel", "BosunMigrations", "BosunPlanner", "BosunProvider"]),
-        .testTarget(name: "BosunControllerTests", dependencies: ["BosunController", "BosunStore", "BosunSpec", "BosunPlanner", "BosunProvider"]),
+        .testTarget(name: "BosunControllerTests", dependencies: ["BosunController", "BosunStore", "BosunSpec", "BosunPlanner", "BosunProvider", "BosunSim"]),
         .testTarget(name: "BosunCLITests", dependencies: ["BosunStore"]),
         .testTarget(name: "BosunPlannerTests", dependencies: ["BosunPlanner", "BosunModel", "BosunProvider"]),
         .testTarget(name: "BosunSimTests", dependencies: ["BosunSim", "BosunProvider", "BosunProviderConformance"]),

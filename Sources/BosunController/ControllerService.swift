@@ -30,9 +30,10 @@ public final class ControllerService: Service, Sendable {
         self.logger = logger
     }
 
-    /// Queues every cluster a spec change touched (called by the ingest service).
+    /// Queues every cluster a spec change touched (called by the ingest service), ahead of
+    /// scheduled passes: an operator waits for it.
     public func enqueue(_ clusters: [String]) async {
-        for cluster in clusters { await queue.add(cluster) }
+        for cluster in clusters { await queue.add(cluster, priority: .high) }
     }
 
     public func run() async throws {
@@ -55,14 +56,15 @@ public final class ControllerService: Service, Sendable {
 
     private func work() async {
         while let cluster = await queue.next() {
-            let outcome = await reconciler.reconcile(cluster)
+            let outcome = await reconciler.reconcile(cluster, fastPath: true)
             switch outcome {
             case .converged, .waiting:
                 failures.withLock { $0[cluster] = nil }
                 await queue.add(cluster, after: jittered(interval))
             case .progressed:
                 failures.withLock { $0[cluster] = nil }
-                await queue.add(cluster)
+                // High: it continues work in progress (a rollout's next batch).
+                await queue.add(cluster, priority: .high)
             case .failed(let message), .unobserved(let message):
                 let n = failures.withLock { f -> Int in
                     f[cluster, default: 0] += 1
@@ -96,27 +98,16 @@ public final class ControllerService: Service, Sendable {
         }
     }
 
-    /// One drift sweep over every reconcilable cluster, a few clusters at a time.
+    /// One drift sweep over every reconcilable cluster: one inventory sweep per provider that
+    /// offers it (`DriftSweep`), else a few clusters at a time; the clusters that drifted, or
+    /// that an operator asked to heal, are queued.
     public func sweep() async {
-        guard let clusters = try? reconciler.store.reconcilableClusters() else { return }
+        guard let targets = try? reconciler.store.sweepTargets() else { return }
         let backingOff = failures.withLock { Set($0.keys) }
-        await withTaskGroup(of: (String, Bool).self) { group in
-            var pending = clusters.filter { !backingOff.contains($0) }.makeIterator()
-            func next() {
-                guard let cluster = pending.next() else { return }
-                group.addTask { (cluster, await self.reconciler.drifted(cluster)) }
-            }
-            for _ in 0..<Self.sweepConcurrency { next() }
-            while let (cluster, drifted) = await group.next() {
-                if drifted {
-                    logger.info("drift found; reconciling now", metadata: ["cluster": "\(cluster)"])
-                    await queue.add(cluster)
-                }
-                if Task.isCancelled { group.cancelAll(); return }
-                next()
-            }
+        let drifted = await DriftSweep(reconciler: reconciler).drifted(targets.filter { !backingOff.contains($0.cluster) })
+        for cluster in drifted.sorted() {
+            logger.info("drift found; reconciling now", metadata: ["cluster": "\(cluster)"])
+            await queue.add(cluster, priority: .high)
         }
     }
-
-    static let sweepConcurrency = 8
 }

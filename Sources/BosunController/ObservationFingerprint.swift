@@ -8,8 +8,12 @@ import Foundation
 /// Values are only compared within one process, so `Hasher`'s per-process seed is fine.
 struct ObservationFingerprint: Hashable, Sendable {
     let value: Int
+    /// The timeout it judged silence with, so a bulk sweep can fingerprint a new observation
+    /// the same way without loading the cluster's spec (a spec change queues a pass anyway).
+    let agentTimeout: TimeInterval
 
     init(_ observed: Observed, agentTimeout: TimeInterval, at now: Date) {
+        self.agentTimeout = agentTimeout
         var h = Hasher()
         for vm in observed.vms.sorted(by: { $0.id < $1.id }) {
             h.combine(vm.id)

@@ -35,6 +35,55 @@ struct Observer: Sendable {
     }
 
     private func retrying<T: Sendable>(_ name: String, _ call: @Sendable () async throws -> T) async throws -> T {
+        try await Self.retrying(handle, cluster: cluster, name, call)
+    }
+
+    /// Whether `handle`'s provider can be observed in one sweep (`observeAll`).
+    static func canObserveAll(_ handle: ProviderHandle) -> Bool { handle.infrastructure is any InventoryProvider }
+
+    /// Every cluster of `loadBalancers` (cluster → the load balancers its spec or records name),
+    /// observed in one paginated inventory sweep: one entry per cluster, empty for a cluster the
+    /// provider holds nothing of, with `members` keyed by exactly its load balancers and
+    /// `observedAt` set, as `observe(loadBalancers:)` would return. Each page is retried like
+    /// any read; throws `ObservationFailure` (cluster `*`) when a page cannot be read, or when the
+    /// provider does not adopt `InventoryProvider`.
+    static func observeAll(
+        handle: ProviderHandle, loadBalancers: [String: Set<String>], now: @Sendable () -> Date = { Date() }
+    ) async throws -> [String: Observed] {
+        guard let bulk = handle.infrastructure as? any InventoryProvider else {
+            throw ObservationFailure(
+                cluster: "*", call: "inventoryPage",
+                error: ProviderError(.terminal, code: "NotSupported", message: "provider \(handle.infrastructure.name) has no bulk inventory"))
+        }
+        let names = loadBalancers.values.reduce(into: Set<String>()) { $0.formUnion($1) }
+        var accumulator = InventoryAccumulator()
+        var token: String?
+        repeat {
+            let current = token
+            let page = try await retrying(handle, cluster: "*", "inventoryPage") {
+                try await bulk.inventoryPage(loadBalancers: names, pageToken: current)
+            }
+            accumulator.add(page)
+            token = page.nextToken
+        } while token != nil
+        let swept = accumulator.byCluster()
+        // One moment for the whole sweep: silence is judged against when the pages were read.
+        let at = now()
+        var out: [String: Observed] = [:]
+        out.reserveCapacity(loadBalancers.count)
+        for (cluster, lbs) in loadBalancers {
+            let found = swept[cluster] ?? ClusterInventory()
+            out[cluster] = Observed(
+                vms: found.vms, disks: found.disks,
+                members: Dictionary(uniqueKeysWithValues: lbs.map { ($0, found.members[$0] ?? []) }),
+                health: found.health, observedAt: at)
+        }
+        return out
+    }
+
+    private static func retrying<T: Sendable>(
+        _ handle: ProviderHandle, cluster: String, _ name: String, _ call: @Sendable () async throws -> T
+    ) async throws -> T {
         var attempt = 0
         while true {
             attempt += 1

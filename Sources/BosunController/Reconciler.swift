@@ -96,6 +96,20 @@ public final class Reconciler: Sendable {
         }
     }
 
+    /// The clusters of `observations` (a bulk sweep, `Observer.observeAll`) that look different
+    /// from what their last settled pass saw; as `drifted(_:)`, never one that was not settled
+    /// in this process. Reads nothing: silence is judged with the timeout each cluster settled with.
+    public func drifted(observations: [String: Observed]) -> Set<String> {
+        let known = settled.withLock { $0 }
+        var out = Set<String>()
+        for (cluster, observed) in observations {
+            guard let before = known[cluster] else { continue }
+            let now = ObservationFingerprint(observed, agentTimeout: before.agentTimeout, at: observed.observedAt ?? Date())
+            if now != before { out.insert(cluster) }
+        }
+        return out
+    }
+
     private func fingerprint(_ observed: Observed, _ spec: ClusterSpec) -> ObservationFingerprint {
         ObservationFingerprint(observed, agentTimeout: TimeInterval(spec.healing.agentTimeoutSeconds), at: observed.observedAt ?? Date())
     }

@@ -18,6 +18,7 @@ public enum ConformanceRule: String, Sendable, Hashable, CaseIterable, CustomStr
     case concurrentCreate = "concurrent-create"
     case keyParameterMismatch = "key-parameter-mismatch"
     case attachAcrossAZs = "attach-across-azs"
+    case bulkObservation = "bulk-observation"
 
     public var description: String { rawValue }
 
@@ -68,6 +69,8 @@ public enum ConformanceRule: String, Sendable, Hashable, CaseIterable, CustomStr
             "a known key with different parameters is a terminal error, never a second resource"
         case .attachAcrossAZs:
             "attaching a disk to a VM in another AZ is a terminal InvalidParameter"
+        case .bulkObservation:
+            "one paginated inventory sweep reports, for every cluster, the VMs, disks, members and health the per-cluster calls report (clusters with no VM, detached disks and stopped VMs included)"
         }
     }
 }

@@ -74,6 +74,7 @@ extension ConformanceProbe {
         case .concurrentCreate: try await concurrentCreate()
         case .keyParameterMismatch: try await keyParameterMismatch()
         case .attachAcrossAZs: try await attachAcrossAZs()
+        case .bulkObservation: try await bulkObservation()
         }
     }
 }

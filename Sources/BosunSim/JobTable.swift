@@ -66,14 +66,22 @@ enum JobTable {
     /// running VM's agent heartbeats now, unless an operator silenced it (then its last
     /// heartbeat stays at that moment); a stopped VM's last heartbeat is when it stopped.
     static func health(_ db: Database, cluster: String?, now: Double) throws -> [Int64: NodeHealth] {
-        let filter = cluster == nil ? "" : "WHERE v.cluster = ?"
+        try health(db, filter: cluster == nil ? "" : "WHERE v.cluster = ?", arguments: StatementArguments(cluster.map { [$0] } ?? []), now: now)
+    }
+
+    /// The same reports for the VMs with rowids in `rows` (one inventory page), whatever their cluster.
+    static func health(_ db: Database, rows: ClosedRange<Int64>, now: Double) throws -> [Int64: NodeHealth] {
+        try health(db, filter: "WHERE v.id BETWEEN ? AND ?", arguments: [rows.lowerBound, rows.upperBound], now: now)
+    }
+
+    private static func health(_ db: Database, filter: String, arguments: StatementArguments, now: Double) throws -> [Int64: NodeHealth] {
         let statement = try db.cachedStatement(
             sql: """
                 SELECT v.id, v.powered, v.ready_at, v.stopped_at, v.silent_since, j.name, j.state, j.ready_at, j.doomed
                 FROM vms v LEFT JOIN jobs j ON j.vm_id = v.id \(filter)
                 """)
         var result: [Int64: NodeHealth] = [:]
-        let rows = try GRDB.Row.fetchCursor(statement, arguments: cluster.map { [$0] } ?? [])
+        let rows = try GRDB.Row.fetchCursor(statement, arguments: arguments)
         while let row = try rows.next() {
             let vm: Int64 = row[0]
             let powered: Bool = row[1]

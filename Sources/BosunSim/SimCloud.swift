@@ -17,6 +17,9 @@ public final class SimCloud: Sendable {
     let dice: SimDice
     /// This process's calls per operation, written to the file in batches.
     let calls: SimCallCounter
+    /// Items per `inventoryPage` (VMs and disks together): 1,000, as one `DescribeInstances`
+    /// page; tests make it small to cross page boundaries with few resources.
+    public let inventoryPageSize: Int
 
     /// Opens the sim state at `path`, creating it (and its schema) if the file does not exist.
     ///
@@ -24,8 +27,11 @@ public final class SimCloud: Sendable {
     /// (`StateDirectoryMissing`) or not writable (`StateDirectoryReadOnly`), or when the file is
     /// not a sim state (`NotASimDatabase`, `NewerSimDatabase`).
     /// With `create` false (read-only commands) a missing file throws `NoSimState` instead.
-    public init(path: String, environment: SimEnvironment = .live, create: Bool = true) throws(ProviderError) {
+    public init(
+        path: String, environment: SimEnvironment = .live, create: Bool = true, inventoryPageSize: Int = 1000
+    ) throws(ProviderError) {
         self.path = path
+        self.inventoryPageSize = max(1, inventoryPageSize)
         self.environment = environment
         dice = SimDice(seed: environment.seed)
         calls = SimCallCounter(now: environment.now().timeIntervalSince1970)

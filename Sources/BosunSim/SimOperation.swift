@@ -5,11 +5,13 @@ public enum SimOperation: String, Sendable, Hashable, Codable, CaseIterable {
     case listDisks, createDisk, attachDisk, detachDisk, deleteDisk, resizeDisk
     case listMembers, register, deregister
     case startJobs, stopJobs, restartJobs, health
+    /// One page of `InventoryProvider.inventoryPage` (the bulk observation).
+    case inventoryPage
 
     /// Reads run in a read transaction, concurrently with writes and with each other.
     var isRead: Bool {
         switch self {
-        case .listVMs, .listDisks, .listMembers, .health: true
+        case .listVMs, .listDisks, .listMembers, .health, .inventoryPage: true
         default: false
         }
     }

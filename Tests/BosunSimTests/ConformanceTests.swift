@@ -25,6 +25,12 @@ import Testing
         }.check(rule)
     }
 
+    /// The bulk rule again with pages of two items, so every cluster straddles pages.
+    @Test func bulkObservationHoldsAcrossPages() async throws {
+        let sandbox = sandbox
+        try await ProviderConformance { try SimCloud(path: sandbox.directory + "/paged.db", inventoryPageSize: 2) }.check(.bulkObservation)
+    }
+
     @Test func everyRuleHoldsWhileBootsAndJobStartsTakeTime() async throws {
         let sandbox = sandbox
         let make: @Sendable () async throws -> SimCloud = {
