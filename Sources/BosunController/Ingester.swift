@@ -23,21 +23,31 @@ public actor Ingester {
     /// When the next pass is due for a reason other than a file event: a file may settle, or a
     /// deletion grace runs out.
     public private(set) var nextDeadline: Date?
+    /// Spec files whose YAML this ingester decoded, over all its passes; files found unchanged
+    /// or recorded by an earlier run (decode once) are not counted.
+    public private(set) var decodedFiles = 0
     private let settle: TimeInterval
+    private let validator: String
 
     /// - Parameters:
     ///   - grace: how long a `deletion: delete` cluster's file must stay missing before teardown.
     ///   - settle: how long a changed file must stay unchanged to be read when no watcher saw it
     ///     closed.
     ///   - tracker: what the directory watcher saw of writes and closes, if one runs.
+    ///   - validator: the validator version decoded specs are recorded and trusted under (tests
+    ///     pass another to play an older or newer Bosun).
     public init(
         store: Store, directory: String, grace: TimeInterval = 600, settle: TimeInterval = 2, tracker: WriteTracker? = nil,
+        validator: String = SpecDecoder.validatorVersion,
         now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "bosun.ingest")
     ) {
         self.store = store
-        self.scanner = SpecScanner(directory: directory, settle: settle, tracker: tracker, now: now)
+        self.scanner = SpecScanner(
+            directory: directory, settle: settle, tracker: tracker, lookup: StoredSpecSources(store: store, validator: validator),
+            now: now)
         self.decider = IngestDecider(grace: grace)
         self.settle = settle
+        self.validator = validator
         self.now = now
         self.logger = logger
     }
@@ -48,6 +58,7 @@ public actor Ingester {
     public func pass() throws -> IngestReport {
         defer { passCount += 1 }
         let scan = scanner.scan()
+        decodedFiles += scan.decoded.count
         unsettled = scan.unsettled
         directoryError = scan.directoryError
         if scan.directoryError != directoryProblem {
@@ -68,10 +79,12 @@ public actor Ingester {
                 scan: scan, recheck: duplicates, clusters: clusters, errorPaths: try store.specErrorPaths(), now: now())
             let report = try store.record(decisions)
             duplicates = dups
-            nextDeadline = deadline(scan: scan, clusters: try store.clusterIndex())
+            let recorded = try store.clusterIndex()
+            recordSources(scan: scan, decisions: decisions, clusters: recorded, firstPass: passCount == 0)
+            nextDeadline = deadline(scan: scan, clusters: recorded)
             if passCount == 0 {
                 logger.info("initial ingestion pass", metadata: [
-                    "files": "\(scan.files.count)", "accepted": "\(report.accepted.count)",
+                    "files": "\(scan.files.count)", "decoded": "\(scan.decoded.count)", "accepted": "\(report.accepted.count)",
                     "rejected": "\(report.rejected.count)", "released": "\(report.released.count)",
                 ])
             }
@@ -103,6 +116,46 @@ public actor Ingester {
     public func isDue() -> Bool {
         guard let due = nextDeadline else { return false }
         return now() >= due
+    }
+
+    /// Keeps the decode-once table in step with what was just recorded: the content of every
+    /// file accepted or found unchanged (unless its row already says so), and no row for a path
+    /// that no longer declares a cluster. On the first pass of a process, rows of files that are
+    /// gone are dropped too, except those a deletion grace or a hold waits for (they may come
+    /// back unchanged). Failure only costs decodes later, so it is logged, not thrown.
+    private func recordSources(
+        scan: SpecScan, decisions: [IngestDecision], clusters: [String: ClusterIndexEntry], firstPass: Bool
+    ) {
+        var sources: [Store.SpecSource] = []
+        var removed: Set<String> = []
+        for decision in decisions {
+            switch decision {
+            case .accept(_, _, let path, _, let why):
+                if case .moved(let from) = why { removed.insert(from) }
+                if let source = source(path, scan) { sources.append(source) }
+            case .unchanged(let path):
+                if let source = source(path, scan) { sources.append(source) }
+            case .release(_, let path, _):
+                removed.insert(path)
+            default:
+                break
+            }
+        }
+        do {
+            if firstPass, scan.directoryError == nil {
+                let awaited = clusters.values.filter { $0.lifecycle == .pendingDeletion || $0.lifecycle == .held }.map(\.sourcePath)
+                let present = Set(scan.files.keys).union(scan.unsettled.keys).union(awaited)
+                removed.formUnion(try store.specSourcePaths().subtracting(present))
+            }
+            try store.recordSpecSources(sources, removing: removed, validator: validator)
+        } catch {
+            logger.warning("could not record decoded specs; they are decoded again next time", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func source(_ path: String, _ scan: SpecScan) -> Store.SpecSource? {
+        guard let digest = scan.digests[path], case .accepted(let spec, let canonical)? = scan.files[path] else { return nil }
+        return Store.SpecSource(path: path, digest: digest, cluster: spec.name, specHash: canonical.hash)
     }
 
     private func deadline(scan: SpecScan, clusters: [String: ClusterIndexEntry]) -> Date? {

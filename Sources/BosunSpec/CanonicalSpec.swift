@@ -24,6 +24,13 @@ public struct CanonicalSpec: Sendable, Hashable {
         hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
+    /// The canonical form as the state database recorded it: `json` is what `init(_:)` produced
+    /// and `hash` its SHA-256, so neither is computed again.
+    public init(recorded json: String, hash: String) {
+        self.json = json
+        self.hash = hash
+    }
+
     /// Decodes a spec back from its canonical JSON (as stored in the database).
     public static func decode(_ json: String) throws -> ClusterSpec {
         try JSONDecoder().decode(ClusterSpec.self, from: Data(json.utf8))

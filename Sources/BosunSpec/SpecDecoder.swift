@@ -5,6 +5,12 @@ import Yams
 /// Turns the bytes of one spec file into a validated `ClusterSpec` with defaults filled in, or
 /// into every problem found, each with file, line, column and field path.
 public struct SpecDecoder: Sendable {
+    /// Names what this decoder accepts and how it fills defaults. The state database keeps the
+    /// decoded spec of each file keyed by its content *and* this version, so a Bosun whose
+    /// validation differs never trusts an older result: bump it with any change to decoding,
+    /// validation, defaults or the canonical form.
+    public static let validatorVersion = "spec-v1"
+
     public init() {}
 
     /// Decodes raw file content. Size, encoding and emptiness are checked before YAML parsing.

@@ -27,12 +27,23 @@ public struct SpecScan: Sendable {
     /// Files that changed but have not settled yet, with when this content was first seen:
     /// present, but their new content is not used (`spec-format.md`, settled files).
     public var unsettled: [String: Date]
+    /// SHA-256 of the content of files read in this scan whose accepted outcome is not yet
+    /// recorded for their path (decoded now, or found recorded under another path): what the
+    /// ingester records so a later process need not decode them again.
+    public var digests: [String: Data]
+    /// Files whose YAML was decoded in this scan (the rest were unchanged or found recorded).
+    public var decoded: Set<String>
 
-    public init(files: [String: SpecOutcome], changed: Set<String>, directoryError: String?, unsettled: [String: Date] = [:]) {
+    public init(
+        files: [String: SpecOutcome], changed: Set<String>, directoryError: String?, unsettled: [String: Date] = [:],
+        digests: [String: Data] = [:], decoded: Set<String> = []
+    ) {
         self.files = files
         self.changed = changed
         self.directoryError = directoryError
         self.unsettled = unsettled
+        self.digests = digests
+        self.decoded = decoded
     }
 }
 
@@ -43,11 +54,16 @@ public struct SpecScan: Sendable {
 /// for a spec: it was closed or renamed into place (the `WriteTracker` fed by inotify says so,
 /// and nothing touched it while it was read), or it was last modified at least `settle` ago, or
 /// scans have seen the same size, mtime and content for `settle`.
+///
+/// A settled file whose content digest a `SpecSourceLookup` knows is not decoded again: its
+/// recorded accepted outcome is used (a fresh `bosun plan` reads every file once, and YAML
+/// decoding is most of its cost). Rejected files are always decoded, so their errors are exact.
 public struct SpecScanner: Sendable {
     public let directory: String
     public let settle: TimeInterval
     private let tracker: WriteTracker?
     private let now: @Sendable () -> Date
+    private let lookup: (any SpecSourceLookup)?
     private var cache: [String: (SpecFileReader.Fingerprint, SpecOutcome)] = [:]
     private var pending: [String: Candidate] = [:]
     private var reader: SpecFileReader { SpecFileReader(directory: directory) }
@@ -60,10 +76,15 @@ public struct SpecScanner: Sendable {
         var since: Date
     }
 
-    public init(directory: String, settle: TimeInterval = 2, tracker: WriteTracker? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
+    /// - Parameter lookup: decoded outcomes recorded by earlier runs, by content digest.
+    public init(
+        directory: String, settle: TimeInterval = 2, tracker: WriteTracker? = nil, lookup: (any SpecSourceLookup)? = nil,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.directory = URL(fileURLWithPath: directory).standardizedFileURL.path
         self.settle = settle
         self.tracker = tracker
+        self.lookup = lookup
         self.now = now
     }
 
@@ -81,6 +102,8 @@ public struct SpecScanner: Sendable {
         var files: [String: SpecOutcome] = [:]
         var changed: Set<String> = []
         var unsettled: [String: Date] = [:]
+        var digests: [String: Data] = [:]
+        var decoded: Set<String> = []
         var nextCache: [String: (SpecFileReader.Fingerprint, SpecOutcome)] = [:]
         var nextPending: [String: Candidate] = [:]
         for name in names.sorted() where SpecRules.isSpecFileName(name) {
@@ -96,10 +119,17 @@ public struct SpecScanner: Sendable {
                     continue
                 }
                 switch settled(name: name, path: path, print: print, at: at) {
-                case .ready(let outcome):
+                case .ready(let outcome, let source):
                     files[path] = outcome
                     changed.insert(path)
                     nextCache[path] = (print, outcome)
+                    switch source {
+                    case .unread, .recorded(_, samePath: true): break
+                    case .recorded(let digest, samePath: false): digests[path] = digest
+                    case .decoded(let digest):
+                        decoded.insert(path)
+                        if case .accepted = outcome { digests[path] = digest }
+                    }
                 case .waiting(let candidate):
                     nextPending[path] = candidate
                     unsettled[path] = candidate.since
@@ -112,12 +142,23 @@ public struct SpecScanner: Sendable {
         }
         cache = nextCache
         pending = nextPending
-        return SpecScan(files: files, changed: changed, directoryError: nil, unsettled: unsettled)
+        return SpecScan(
+            files: files, changed: changed, directoryError: nil, unsettled: unsettled, digests: digests, decoded: decoded)
     }
 
     private enum Settling {
-        case ready(SpecOutcome)
+        case ready(SpecOutcome, Source)
         case waiting(Candidate)
+    }
+
+    /// Where a ready outcome came from.
+    private enum Source {
+        /// The file could not be read: nothing was decoded.
+        case unread
+        /// Content with this digest was decoded now.
+        case decoded(Data)
+        /// The lookup knew content with this digest.
+        case recorded(Data, samePath: Bool)
     }
 
     /// Reads a changed file and says whether its content may be used now.
@@ -125,7 +166,7 @@ public struct SpecScanner: Sendable {
         let before = tracker?.state(name)
         let data: Data
         switch reader.read(path) {
-        case .failure(let rejection): return .ready(.rejected(rejection))
+        case .failure(let rejection): return .ready(.rejected(rejection), .unread)
         case .success(let bytes): data = bytes
         }
         // The content read must be the content stat described: a write in between means the
@@ -150,7 +191,10 @@ public struct SpecScanner: Sendable {
         if let seen = pending[path], seen.fingerprint == print, seen.digest == digest { candidate.since = seen.since }
         let stableLongEnough = at.timeIntervalSince(candidate.since) >= settle
         guard closedAndUntouched || quietSinceModified || stableLongEnough else { return .waiting(candidate) }
-        return .ready(outcome(data, path: path))
+        if let recorded = lookup?.recorded(path: path, digest: digest) {
+            return .ready(.accepted(recorded.spec, recorded.canonical), .recorded(digest, samePath: recorded.samePath))
+        }
+        return .ready(outcome(data, path: path), .decoded(digest))
     }
 
     private func outcome(_ data: Data, path: String) -> SpecOutcome {

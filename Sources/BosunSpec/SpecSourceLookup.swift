@@ -1,0 +1,30 @@
+import BosunModel
+import Foundation
+
+/// Where the scanner finds what an earlier Bosun decoded from a file's content, so a fresh
+/// process does not decode YAML it has already seen (issue 9, decode once). The state database
+/// implements it (`StoredSpecSources`).
+///
+/// Decoding is a pure function of the content and `SpecDecoder.validatorVersion` (the path only
+/// appears in error messages, and only accepted outcomes are recorded), so an answer is correct
+/// for any path holding the same content: the digest is the key, the path only a preference.
+public protocol SpecSourceLookup: Sendable {
+    /// The accepted spec recorded for content with SHA-256 `digest`, or nil when none was
+    /// recorded under the current validator (or its canonical form is no longer kept).
+    func recorded(path: String, digest: Data) -> RecordedSpec?
+}
+
+/// An accepted outcome recorded for some content, as a lookup returns it.
+public struct RecordedSpec: Sendable, Hashable {
+    public var spec: ClusterSpec
+    public var canonical: CanonicalSpec
+    /// The record was made for this very path; false when it was made for another file with
+    /// the same content (a rename, a copy), which then has to be recorded for this path too.
+    public var samePath: Bool
+
+    public init(spec: ClusterSpec, canonical: CanonicalSpec, samePath: Bool) {
+        self.spec = spec
+        self.canonical = canonical
+        self.samePath = samePath
+    }
+}

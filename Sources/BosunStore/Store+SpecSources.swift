@@ -1,0 +1,79 @@
+import BosunModel
+import BosunSpec
+import Foundation
+import GRDB
+
+extension Store {
+    /// One spec file's accepted content, as the decode-once table (`spec_sources`) keeps it.
+    public struct SpecSource: Sendable, Hashable {
+        public var path: String
+        /// SHA-256 of the file's bytes.
+        public var digest: Data
+        public var cluster: String
+        /// Canonical hash of the spec the content declares.
+        public var specHash: String
+
+        public init(path: String, digest: Data, cluster: String, specHash: String) {
+            self.path = path
+            self.digest = digest
+            self.cluster = cluster
+            self.specHash = specHash
+        }
+    }
+
+    /// The accepted spec recorded for content with SHA-256 `digest` under `validator`, from the
+    /// row of `path` if it has this content, else from any file's row with it; nil when none,
+    /// or when its cluster's spec in effect is no longer that spec (its canonical JSON is
+    /// kept only in `clusters`, and only while it is in effect).
+    public func recordedSpec(path: String, digest: Data, validator: String) throws -> RecordedSpec? {
+        let row = try pool.read { db in
+            try Row.fetchOne(
+                try db.cachedStatement(sql: """
+                    SELECT s.path, c.spec_json, c.spec_hash
+                    FROM spec_sources s JOIN clusters c ON c.name = s.cluster AND c.spec_hash = s.spec_hash
+                    WHERE s.content_sha256 = ? AND s.validator = ?
+                    ORDER BY s.path = ? DESC, s.path LIMIT 1
+                    """),
+                arguments: [Self.hex(digest), validator, path])
+        }
+        guard let row else { return nil }
+        let json: String = row["spec_json"], hash: String = row["spec_hash"]
+        // The per-hash cache: the pass that plans this cluster decodes the same JSON, once.
+        let spec = try decodeSpec(json: json, hash: hash)
+        return RecordedSpec(spec: spec, canonical: CanonicalSpec(recorded: json, hash: hash), samePath: row["path"] == path)
+    }
+
+    /// Records `sources` (replacing each path's row) and forgets the rows of `removed` paths,
+    /// in one transaction. A path in both is kept.
+    public func recordSpecSources(_ sources: [SpecSource], removing removed: Set<String> = [], validator: String) throws {
+        guard !sources.isEmpty || !removed.isEmpty else { return }
+        let kept = Set(sources.map(\.path))
+        try write { db in
+            for path in removed.subtracting(kept).sorted() {
+                try db.execute(sql: "DELETE FROM spec_sources WHERE path = ?", arguments: [path])
+            }
+            let at = now()
+            let upsert = try db.cachedStatement(sql: """
+                INSERT INTO spec_sources (path, content_sha256, validator, cluster, spec_hash, recorded_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(path) DO UPDATE SET
+                    content_sha256 = excluded.content_sha256, validator = excluded.validator,
+                    cluster = excluded.cluster, spec_hash = excluded.spec_hash, recorded_at = excluded.recorded_at
+                """)
+            for source in sources {
+                try upsert.execute(arguments: [
+                    source.path, Self.hex(source.digest), validator, source.cluster, source.specHash, at,
+                ])
+            }
+        }
+    }
+
+    /// Every path with a row in the decode-once table.
+    public func specSourcePaths() throws -> Set<String> {
+        try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT path FROM spec_sources")) }
+    }
+
+    static func hex(_ digest: Data) -> String {
+        digest.map { String(format: "%02x", $0) }.joined()
+    }
+}
