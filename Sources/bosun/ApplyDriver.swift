@@ -29,10 +29,21 @@ struct ApplyDriver {
         }
         defer { signals.cancel() }
         let progress = Output.isTTY ? Task { await showProgress(clusters) } : nil
+        // Clusters stream through a window: each converges as soon as it can, and memory holds
+        // the plans of a window of clusters, not of all of them (10,000 clusters planned at
+        // once meant none converged for minutes and 1.7 GB resident).
+        let window = max(16, factory.reconciler.policy.workers * 2)
         let outcomes = await withTaskGroup(of: Outcome.self, returning: [Outcome].self) { group in
-            for cluster in clusters { group.addTask { await converge(cluster) } }
+            var pending = clusters.makeIterator()
+            for _ in 0..<window {
+                guard let cluster = pending.next() else { break }
+                group.addTask { await converge(cluster) }
+            }
             var all: [Outcome] = []
-            for await outcome in group { all.append(outcome) }
+            for await outcome in group {
+                all.append(outcome)
+                if let cluster = pending.next() { group.addTask { await converge(cluster) } }
+            }
             return all.sorted { $0.cluster < $1.cluster }
         }
         progress?.cancel()
