@@ -106,6 +106,9 @@ public struct SpecScanner: Sendable {
         var decoded: Set<String> = []
         var nextCache: [String: (SpecFileReader.Fingerprint, SpecOutcome)] = [:]
         var nextPending: [String: Candidate] = [:]
+        // Settled content to turn into outcomes once every file is read, so the lookup is asked
+        // about all of them at once (one database read, not one per file).
+        var ready: [(path: String, print: SpecFileReader.Fingerprint, data: Data, digest: Data)] = []
         for name in names.sorted() where SpecRules.isSpecFileName(name) {
             let path = directory + "/" + name
             switch reader.fingerprint(path) {
@@ -119,17 +122,12 @@ public struct SpecScanner: Sendable {
                     continue
                 }
                 switch settled(name: name, path: path, print: print, at: at) {
-                case .ready(let outcome, let source):
-                    files[path] = outcome
+                case .unreadable(let rejection):
+                    files[path] = .rejected(rejection)
                     changed.insert(path)
-                    nextCache[path] = (print, outcome)
-                    switch source {
-                    case .unread, .recorded(_, samePath: true): break
-                    case .recorded(let digest, samePath: false): digests[path] = digest
-                    case .decoded(let digest):
-                        decoded.insert(path)
-                        if case .accepted = outcome { digests[path] = digest }
-                    }
+                    nextCache[path] = (print, .rejected(rejection))
+                case .ready(let data, let digest):
+                    ready.append((path, print, data, digest))
                 case .waiting(let candidate):
                     nextPending[path] = candidate
                     unsettled[path] = candidate.since
@@ -140,6 +138,21 @@ public struct SpecScanner: Sendable {
                 }
             }
         }
+        let recorded = ready.isEmpty ? [:] : lookup?.recorded(Dictionary(uniqueKeysWithValues: ready.map { ($0.path, $0.digest) })) ?? [:]
+        for file in ready {
+            let outcome: SpecOutcome
+            if let known = recorded[file.path] {
+                outcome = .accepted(known.spec, known.canonical)
+                if !known.samePath { digests[file.path] = file.digest }
+            } else {
+                outcome = self.outcome(file.data, path: file.path)
+                decoded.insert(file.path)
+                if case .accepted = outcome { digests[file.path] = file.digest }
+            }
+            files[file.path] = outcome
+            changed.insert(file.path)
+            nextCache[file.path] = (file.print, outcome)
+        }
         cache = nextCache
         pending = nextPending
         return SpecScan(
@@ -147,18 +160,11 @@ public struct SpecScanner: Sendable {
     }
 
     private enum Settling {
-        case ready(SpecOutcome, Source)
+        /// The file cannot be read as a spec (nothing to decode).
+        case unreadable(SpecRejection)
+        /// Settled content and its SHA-256.
+        case ready(Data, Data)
         case waiting(Candidate)
-    }
-
-    /// Where a ready outcome came from.
-    private enum Source {
-        /// The file could not be read: nothing was decoded.
-        case unread
-        /// Content with this digest was decoded now.
-        case decoded(Data)
-        /// The lookup knew content with this digest.
-        case recorded(Data, samePath: Bool)
     }
 
     /// Reads a changed file and says whether its content may be used now.
@@ -166,7 +172,7 @@ public struct SpecScanner: Sendable {
         let before = tracker?.state(name)
         let data: Data
         switch reader.read(path) {
-        case .failure(let rejection): return .ready(.rejected(rejection), .unread)
+        case .failure(let rejection): return .unreadable(rejection)
         case .success(let bytes): data = bytes
         }
         // The content read must be the content stat described: a write in between means the
@@ -191,10 +197,7 @@ public struct SpecScanner: Sendable {
         if let seen = pending[path], seen.fingerprint == print, seen.digest == digest { candidate.since = seen.since }
         let stableLongEnough = at.timeIntervalSince(candidate.since) >= settle
         guard closedAndUntouched || quietSinceModified || stableLongEnough else { return .waiting(candidate) }
-        if let recorded = lookup?.recorded(path: path, digest: digest) {
-            return .ready(.accepted(recorded.spec, recorded.canonical), .recorded(digest, samePath: recorded.samePath))
-        }
-        return .ready(outcome(data, path: path), .decoded(digest))
+        return .ready(data, digest)
     }
 
     private func outcome(_ data: Data, path: String) -> SpecOutcome {

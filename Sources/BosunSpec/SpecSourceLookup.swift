@@ -9,9 +9,10 @@ import Foundation
 /// appears in error messages, and only accepted outcomes are recorded), so an answer is correct
 /// for any path holding the same content: the digest is the key, the path only a preference.
 public protocol SpecSourceLookup: Sendable {
-    /// The accepted spec recorded for content with SHA-256 `digest`, or nil when none was
-    /// recorded under the current validator (or its canonical form is no longer kept).
-    func recorded(path: String, digest: Data) -> RecordedSpec?
+    /// For each path → SHA-256 of its settled content, the accepted spec recorded for that
+    /// content under the current validator; paths with none (or whose canonical form is no
+    /// longer kept) are left out. Asked once per scan, for every file that scan reads.
+    func recorded(_ digests: [String: Data]) -> [String: RecordedSpec]
 }
 
 /// An accepted outcome recorded for some content, as a lookup returns it.

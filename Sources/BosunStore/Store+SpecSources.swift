@@ -21,26 +21,36 @@ extension Store {
         }
     }
 
-    /// The accepted spec recorded for content with SHA-256 `digest` under `validator`, from the
-    /// row of `path` if it has this content, else from any file's row with it; nil when none,
-    /// or when its cluster's spec in effect is no longer that spec (its canonical JSON is
-    /// kept only in `clusters`, and only while it is in effect).
-    public func recordedSpec(path: String, digest: Data, validator: String) throws -> RecordedSpec? {
-        let row = try pool.read { db in
-            try Row.fetchOne(
-                try db.cachedStatement(sql: """
-                    SELECT s.path, c.spec_json, c.spec_hash
-                    FROM spec_sources s JOIN clusters c ON c.name = s.cluster AND c.spec_hash = s.spec_hash
-                    WHERE s.content_sha256 = ? AND s.validator = ?
-                    ORDER BY s.path = ? DESC, s.path LIMIT 1
-                    """),
-                arguments: [Self.hex(digest), validator, path])
+    /// For each path → SHA-256 of its content, the accepted spec recorded for that content
+    /// under `validator`: from the path's own row if it has this content, else from any file's
+    /// row with it (a rename, a copy). Left out: content with no row, or whose cluster's spec in
+    /// effect is no longer that spec (the canonical JSON is kept only in `clusters`, and only
+    /// while it is in effect). One read transaction for all of them.
+    public func recordedSpecs(_ digests: [String: Data], validator: String) throws -> [String: RecordedSpec] {
+        guard !digests.isEmpty else { return [:] }
+        let rows = try pool.read { db in
+            let statement = try db.cachedStatement(sql: """
+                SELECT s.path, c.spec_json, c.spec_hash
+                FROM spec_sources s JOIN clusters c ON c.name = s.cluster AND c.spec_hash = s.spec_hash
+                WHERE s.content_sha256 = ? AND s.validator = ?
+                ORDER BY s.path = ? DESC, s.path LIMIT 1
+                """)
+            var found: [(path: String, from: String, json: String, hash: String)] = []
+            for (path, digest) in digests {
+                if let row = try Row.fetchOne(statement, arguments: [Self.hex(digest), validator, path]) {
+                    found.append((path, row["path"], row["spec_json"], row["spec_hash"]))
+                }
+            }
+            return found
         }
-        guard let row else { return nil }
-        let json: String = row["spec_json"], hash: String = row["spec_hash"]
-        // The per-hash cache: the pass that plans this cluster decodes the same JSON, once.
-        let spec = try decodeSpec(json: json, hash: hash)
-        return RecordedSpec(spec: spec, canonical: CanonicalSpec(recorded: json, hash: hash), samePath: row["path"] == path)
+        var out: [String: RecordedSpec] = [:]
+        for row in rows {
+            // The per-hash cache: the pass that plans this cluster decodes the same JSON, once.
+            let spec = try decodeSpec(json: row.json, hash: row.hash)
+            out[row.path] = RecordedSpec(
+                spec: spec, canonical: CanonicalSpec(recorded: row.json, hash: row.hash), samePath: row.from == row.path)
+        }
+        return out
     }
 
     /// Records `sources` (replacing each path's row) and forgets the rows of `removed` paths,

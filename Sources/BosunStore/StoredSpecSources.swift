@@ -13,7 +13,7 @@ public struct StoredSpecSources: SpecSourceLookup {
     }
 
     /// A database error only costs a decode, so it reads as "not recorded".
-    public func recorded(path: String, digest: Data) -> RecordedSpec? {
-        try? store.recordedSpec(path: path, digest: digest, validator: validator)
+    public func recorded(_ digests: [String: Data]) -> [String: RecordedSpec] {
+        (try? store.recordedSpecs(digests, validator: validator)) ?? [:]
     }
 }
