@@ -39,7 +39,7 @@ import Testing
             try spec.write(toFile: "\(root)/specs/\(name).yaml", atomically: true, encoding: .utf8)
         }
         store = try Store(path: root + "/s.db")
-        // Pages of 5 items: 40 VMs and 40 disks take 16 pages, and clusters straddle them.
+        // Pages of 5 items: 40 VMs and 40 disks take 17 pages, and clusters straddle them.
         sim = try SimCloud(path: root + "/sim.db", inventoryPageSize: 5)
         _ = try await Ingester(store: store, directory: root + "/specs").settledPass(maxWait: .seconds(10), poll: .milliseconds(20))
         var policy = ExecutionPolicy()
@@ -146,7 +146,26 @@ import Testing
         #expect(await queued(service) == ["d03"])
     }
 
-    @Test func aProviderWithoutAnInventoryIsObservedClusterByCluster() async throws {
+    /// A page that fails is retried on its own; an inventory that cannot be read queues nothing
+    /// (the scheduled passes still run) rather than everything.
+    @Test func failedPagesAreRetriedAndAnUnreadableInventoryQueuesNothing() async throws {
+        try await convergeAll()
+        let victim = try #require(try await sim.listVMs(cluster: "d07").first)
+        try await sim.console.stop(vm: victim.id)
+        try await sim.console.resetCalls()
+        #expect(await DriftSweep(reconciler: reconciler).drifted(try store.sweepTargets()) == ["d07"])
+        let clean = try #require(try await sim.console.calls(reset: true).first { $0.operation == .inventoryPage })
+        _ = try await sim.console.configure { $0.seed = 5; $0.overrides[.inventoryPage] = SimFaults(errorRate: 0.3) }
+        #expect(await DriftSweep(reconciler: reconciler).drifted(try store.sweepTargets()) == ["d07"])
+        let pages = try #require(try await sim.console.calls().first { $0.operation == .inventoryPage })
+        #expect(pages.errors > 0 && pages.calls == clean.calls + pages.errors, "each failed page retried alone: \(pages), clean \(clean)")
+
+        _ = try await sim.console.configure { $0.overrides[.inventoryPage] = SimFaults(terminalRate: 1) }
+        #expect(await DriftSweep(reconciler: reconciler).drifted(try store.sweepTargets()).isEmpty)
+    }
+
+    /// The path a provider without `InventoryProvider` takes, and the benchmark's comparison.
+    @Test func withoutTheInventoryEveryClusterIsObservedOnItsOwn() async throws {
         try await convergeAll()
         let victim = try #require(try await sim.listVMs(cluster: "d05").first)
         try await sim.console.kill(vm: victim.id)
