@@ -48,6 +48,8 @@ public struct DriftSweep: Sendable {
         do {
             return reconciler.drifted(observations: try await Observer.observeAll(handle: handle, loadBalancers: lbs))
         } catch {
+            // Shutting down is not a provider problem worth a warning.
+            if Task.isCancelled { return [] }
             reconciler.logger.warning("drift sweep could not read the inventory", metadata: ["provider": "\(kind.rawValue)", "error": "\(error)"])
             return []
         }
