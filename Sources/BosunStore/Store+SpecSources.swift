@@ -29,19 +29,8 @@ extension Store {
     public func recordedSpecs(_ digests: [String: Data], validator: String) throws -> [String: RecordedSpec] {
         guard !digests.isEmpty else { return [:] }
         let rows = try pool.read { db in
-            let statement = try db.cachedStatement(sql: """
-                SELECT s.path, c.spec_json, c.spec_hash
-                FROM spec_sources s JOIN clusters c ON c.name = s.cluster AND c.spec_hash = s.spec_hash
-                WHERE s.content_sha256 = ? AND s.validator = ?
-                ORDER BY s.path = ? DESC, s.path LIMIT 1
-                """)
-            var found: [(path: String, from: String, json: String, hash: String)] = []
-            for (path, digest) in digests {
-                if let row = try Row.fetchOne(statement, arguments: [Self.hex(digest), validator, path]) {
-                    found.append((path, row["path"], row["spec_json"], row["spec_hash"]))
-                }
-            }
-            return found
+            digests.count > Self.bulkLookupThreshold
+                ? try Self.recordedRowsInBulk(db, digests, validator) : try Self.recordedRowsOneByOne(db, digests, validator)
         }
         var out: [String: RecordedSpec] = [:]
         for row in rows {
@@ -51,6 +40,46 @@ extension Store {
                 spec: spec, canonical: CanonicalSpec(recorded: row.json, hash: row.hash), samePath: row.from == row.path)
         }
         return out
+    }
+
+    /// Above this many files a scan reads every row at once: one statement over the table is
+    /// cheaper than thousands of lookups (a fresh process reads every file); below it, a lookup
+    /// per file reads only what it needs (a `run` reading the few files that changed).
+    static let bulkLookupThreshold = 64
+
+    private typealias RecordedRow = (path: String, from: String, json: String, hash: String)
+
+    private static let recordedSQL = """
+        SELECT s.path, s.content_sha256, c.spec_json, c.spec_hash
+        FROM spec_sources s JOIN clusters c ON c.name = s.cluster AND c.spec_hash = s.spec_hash
+        WHERE s.validator = ?
+        """
+
+    private static func recordedRowsOneByOne(_ db: Database, _ digests: [String: Data], _ validator: String) throws -> [RecordedRow] {
+        let statement = try db.cachedStatement(sql: recordedSQL + " AND s.content_sha256 = ? ORDER BY s.path = ? DESC, s.path LIMIT 1")
+        var found: [RecordedRow] = []
+        for (path, digest) in digests {
+            if let row = try Row.fetchOne(statement, arguments: [validator, hex(digest), path]) {
+                found.append((path, row["path"], row["spec_json"], row["spec_hash"]))
+            }
+        }
+        return found
+    }
+
+    private static func recordedRowsInBulk(_ db: Database, _ digests: [String: Data], _ validator: String) throws -> [RecordedRow] {
+        // By content: the row of the path itself if it has it, else the first path with it.
+        var byContent: [String: [(path: String, json: String, hash: String)]] = [:]
+        let rows = try Row.fetchCursor(db, sql: recordedSQL + " ORDER BY s.path", arguments: [validator])
+        while let row = try rows.next() {
+            byContent[row["content_sha256"], default: []].append((row["path"], row["spec_json"], row["spec_hash"]))
+        }
+        var found: [RecordedRow] = []
+        for (path, digest) in digests {
+            guard let candidates = byContent[hex(digest)] else { continue }
+            let best = candidates.first { $0.path == path } ?? candidates[0]
+            found.append((path, best.path, best.json, best.hash))
+        }
+        return found
     }
 
     /// Records `sources` (replacing each path's row) and forgets the rows of `removed` paths,

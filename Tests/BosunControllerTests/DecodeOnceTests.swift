@@ -77,6 +77,25 @@ import Testing
         #expect(try second.store.specSourcePaths() == [w.path("a.yaml"), w.path("b.yaml")])
     }
 
+    /// Past a few dozen files the store answers from one read of the whole table.
+    @Test func manyFilesAreFoundInBulkTooWithRenamesAndCopies() async throws {
+        let w = try World()
+        for i in 0..<80 { try w.write(String(format: "c%03d.yaml", i), Self.spec(String(format: "c%03d", i))) }
+        let first = try await w.freshPass()
+        #expect(first.decoded == 80)
+
+        try w.move("c000.yaml", "z-c000.yaml")
+        try w.write("c001.yaml", Self.spec("c001", image: "img-2"))
+        try w.write("copy.yaml", Self.spec("c002"))
+        let second = try await w.freshPass()
+        #expect(second.decoded == 1, "only the changed file")
+        let index = try second.store.clusterIndex()
+        #expect(index["c000"]?.sourcePath == w.path("z-c000.yaml"))
+        #expect(index["c001"]?.generation == 2)
+        #expect(second.report.rejected == [w.path("copy.yaml")], "a copy is a duplicate")
+        #expect(second.report.accepted.map(\.0).sorted() == ["c000", "c001"])
+    }
+
     @Test func aChangedByteIsDecoded() async throws {
         let w = try World()
         try w.write("a.yaml", Self.spec("a"))
