@@ -56,7 +56,8 @@ public final class ControllerService: Service, Sendable {
 
     private func work() async {
         while let cluster = await queue.next() {
-            let outcome = await reconciler.reconcile(cluster, fastPath: true)
+            // A cluster a bulk sweep saw as settled within 1.5 intervals is not observed again.
+            let outcome = await reconciler.reconcile(cluster, fastPath: true, sweptWithin: driftInterval.map { $0 * 1.5 })
             switch outcome {
             case .converged, .waiting:
                 failures.withLock { $0[cluster] = nil }

@@ -47,6 +47,9 @@ public final class Reconciler: Sendable {
     /// Per cluster, a digest of the desired and recorded state its last settled pass saw: with
     /// the fingerprint above, the no-op fast path (`isUnchanged`).
     private let settledRecords = Mutex<[String: Int]>([:])
+    /// Per cluster, when a bulk drift sweep last saw it exactly as settled: a scheduled pass
+    /// soon after need not observe it again (the next sweep would catch any change).
+    private let seenSettled = Mutex<[String: ContinuousClock.Instant]>([:])
 
     public init(
         store: Store, providers: ProviderRegistry, pool: WorkerPool, policy: ExecutionPolicy, random: RandomSource,
@@ -105,11 +108,14 @@ public final class Reconciler: Sendable {
     public func drifted(observations: [String: Observed]) -> Set<String> {
         let known = settled.withLock { $0 }
         var out = Set<String>()
+        var matched: [String] = []
         for (cluster, observed) in observations {
             guard let before = known[cluster] else { continue }
             let now = ObservationFingerprint(observed, agentTimeout: before.agentTimeout, at: observed.observedAt ?? Date())
-            if now != before { out.insert(cluster) }
+            if now != before { out.insert(cluster) } else { matched.append(cluster) }
         }
+        let at = ContinuousClock.now
+        seenSettled.withLock { seen in for cluster in matched { seen[cluster] = at } }
         return out
     }
 
@@ -130,12 +136,18 @@ public final class Reconciler: Sendable {
     /// cluster's last settled pass left them, so a scheduled pass has nothing to plan and
     /// nothing to write. Reads one row set and observes; takes no lease and writes nothing.
     /// False whenever in doubt (never settled here, an operator's heal request, any error).
-    public func isUnchanged(_ cluster: String) async -> Bool {
+    ///
+    /// - Parameter sweptWithin: when a drift sweep saw the cluster as settled at most this long
+    ///   ago, that observation stands in for a new one (any later change is the next sweep's).
+    public func isUnchanged(_ cluster: String, sweptWithin: Duration? = nil) async -> Bool {
         guard let known = settled.withLock({ $0[cluster] }), let records = settledRecords.withLock({ $0[cluster] }) else { return false }
         do {
             guard let state = try store.clusterState(cluster), state.lifecycle.isReconciled, Self.digest(state) == records,
                 try !store.healOverrideRequested(cluster: cluster)
             else { return false }
+            if let window = sweptWithin, let seen = seenSettled.withLock({ $0[cluster] }), ContinuousClock.now - seen <= window {
+                return true
+            }
             let handle = try providers.handle(state.spec.provider)
             let observed = try await Observer(handle: handle, cluster: cluster).observe(loadBalancers: state.loadBalancers)
             return fingerprint(observed, state.spec) == known
@@ -158,11 +170,12 @@ public final class Reconciler: Sendable {
     /// One pass; a scheduled pass over a cluster that is exactly as its last settled pass left
     /// it returns at once (`isUnchanged`), so thousands of converged clusters cost reads, not
     /// plans and write transactions.
-    public func reconcile(_ cluster: String, fastPath: Bool = false) async -> PassOutcome {
-        if fastPath, await isUnchanged(cluster) { return .converged }
+    public func reconcile(_ cluster: String, fastPath: Bool = false, sweptWithin: Duration? = nil) async -> PassOutcome {
+        if fastPath, await isUnchanged(cluster, sweptWithin: sweptWithin) { return .converged }
         // Settled again only if this pass ends with nothing to do.
         settled.withLock { $0[cluster] = nil }
         settledRecords.withLock { $0[cluster] = nil }
+        seenSettled.withLock { $0[cluster] = nil }
         do {
             if let holder = try store.acquireLease(
                 cluster: cluster, holder: owner, ttl: policy.leaseTTL.seconds, isDead: LeaseOwner.isDeadLocalProcess)
