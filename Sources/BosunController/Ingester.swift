@@ -126,20 +126,22 @@ public actor Ingester {
     private func recordSources(
         scan: SpecScan, decisions: [IngestDecision], clusters: [String: ClusterIndexEntry], firstPass: Bool
     ) {
-        var sources: [Store.SpecSource] = []
         var removed: Set<String> = []
+        var rejected: Set<String> = []
         for decision in decisions {
             switch decision {
-            case .accept(_, _, let path, _, let why):
-                if case .moved(let from) = why { removed.insert(from) }
-                if let source = source(path, scan) { sources.append(source) }
-            case .unchanged(let path):
-                if let source = source(path, scan) { sources.append(source) }
-            case .release(_, let path, _):
-                removed.insert(path)
-            default:
-                break
+            case .accept(_, _, _, _, .moved(let from)): removed.insert(from)
+            case .release(_, let path, _): removed.insert(path)
+            case .reject(let path, _, _): rejected.insert(path)
+            default: break
             }
+        }
+        // Every file read now whose accepted outcome the decider did not reject (a duplicate):
+        // it was accepted or found unchanged.
+        let sources = scan.digests.keys.sorted().compactMap { path -> Store.SpecSource? in
+            guard !rejected.contains(path), let digest = scan.digests[path],
+                case .accepted(let spec, let canonical)? = scan.files[path] else { return nil }
+            return Store.SpecSource(path: path, digest: digest, cluster: spec.name, specHash: canonical.hash)
         }
         do {
             if firstPass, scan.directoryError == nil {
@@ -151,11 +153,6 @@ public actor Ingester {
         } catch {
             logger.warning("could not record decoded specs; they are decoded again next time", metadata: ["error": "\(error)"])
         }
-    }
-
-    private func source(_ path: String, _ scan: SpecScan) -> Store.SpecSource? {
-        guard let digest = scan.digests[path], case .accepted(let spec, let canonical)? = scan.files[path] else { return nil }
-        return Store.SpecSource(path: path, digest: digest, cluster: spec.name, specHash: canonical.hash)
     }
 
     private func deadline(scan: SpecScan, clusters: [String: ClusterIndexEntry]) -> Date? {

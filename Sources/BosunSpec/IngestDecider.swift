@@ -52,7 +52,8 @@ public struct ClusterIndexEntry: Sendable, Hashable {
 public enum IngestDecision: Sendable, Hashable {
     /// A new or changed spec takes effect (or a cluster's file came back).
     case accept(spec: ClusterSpec, canonical: CanonicalSpec, path: String, generation: Int, why: AcceptReason)
-    /// The file is accepted but says nothing new; any old errors for it are cleared.
+    /// The file is accepted but says nothing new, and it had recorded errors: they are cleared.
+    /// (An unchanged file without errors needs no decision at all.)
     case unchanged(path: String)
     /// The file is rejected; what is in effect stays.
     case reject(path: String, cluster: String?, issues: [SpecIssue])
@@ -138,7 +139,7 @@ public struct IngestDecider: Sendable {
                 }
                 let why: AcceptReason
                 if existing.operatorDeleted, existing.hash == canonical.hash, !existing.lifecycle.isInEffect {
-                    decisions.append(.unchanged(path: path))
+                    noteUnchanged(path, errorPaths: errorPaths, into: &decisions)
                     continue
                 } else if existing.sourcePath != path {
                     why = .moved(from: existing.sourcePath)
@@ -147,7 +148,7 @@ public struct IngestDecider: Sendable {
                 } else if existing.hash != canonical.hash {
                     why = .changed
                 } else {
-                    decisions.append(.unchanged(path: path))
+                    noteUnchanged(path, errorPaths: errorPaths, into: &decisions)
                     continue
                 }
                 let generation = existing.hash == canonical.hash && existing.lifecycle != .deleted
@@ -188,6 +189,13 @@ public struct IngestDecider: Sendable {
             decisions.append(.forget(path: path))
         }
         return (decisions, duplicates)
+    }
+
+    /// Appends `.unchanged` only for a file with recorded errors, the one case where it
+    /// records anything: a fresh process finds thousands of unchanged files, and asking the
+    /// store about each one's errors was a tenth of a no-op `plan`.
+    private func noteUnchanged(_ path: String, errorPaths: Set<String>, into decisions: inout [IngestDecision]) {
+        if errorPaths.contains(path) { decisions.append(.unchanged(path: path)) }
     }
 
     /// Whether `entry`'s source file is present and either still declares it or is rejected
