@@ -113,7 +113,5 @@ extension Store {
         try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT path FROM spec_sources")) }
     }
 
-    static func hex(_ digest: Data) -> String {
-        digest.map { String(format: "%02x", $0) }.joined()
-    }
+    static func hex(_ digest: Data) -> String { CanonicalSpec.hex(digest) }
 }

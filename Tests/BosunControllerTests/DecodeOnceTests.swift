@@ -96,6 +96,13 @@ import Testing
         #expect(second.report.accepted.map(\.0).sorted() == ["c000", "c001"])
     }
 
+    @Test func hashesAreLowerCaseHex() throws {
+        #expect(CanonicalSpec.hex([0x00, 0x0f, 0xab, 0xff] as [UInt8]) == "000fabff")
+        let old = { (d: [UInt8]) in d.map { String(format: "%02x", $0) }.joined() }
+        let bytes = (0...255).map(UInt8.init)
+        #expect(CanonicalSpec.hex(bytes) == old(bytes), "the form every recorded hash has")
+    }
+
     @Test func aChangedByteIsDecoded() async throws {
         let w = try World()
         try w.write("a.yaml", Self.spec("a"))
