@@ -66,7 +66,16 @@ struct BenchScaleCommand: AsyncParsableCommand {
         // 3. bosun run in steady state.
         let run = try Child.start(["run"] + common, log: root + "/run.log")
         defer { if run.isRunning { kill(run.processIdentifier, SIGKILL) } }
-        try await Task.sleep(for: .seconds(40))  // start-up passes and a first scheduled round
+        // Warm-up: start-up passes every cluster in full (nothing is settled in a new process);
+        // steady state begins when a 10 s sample uses under half a core, or after 10 minutes.
+        let warmStart = ContinuousClock.now
+        try await Task.sleep(for: .seconds(20))
+        while ContinuousClock.now - warmStart < .seconds(600) {
+            let before = Child.cpuSeconds(run.processIdentifier)
+            try await Task.sleep(for: .seconds(10))
+            if Child.cpuSeconds(run.processIdentifier) - before < 5 { break }
+        }
+        print(String(format: "  run warm-up (start-up passes over every cluster): %.0f s", (ContinuousClock.now - warmStart).seconds))
         let rss0 = Child.rssKiB(run.processIdentifier)
         let cpu0 = Child.cpuSeconds(run.processIdentifier)
         let wall0 = ContinuousClock.now
