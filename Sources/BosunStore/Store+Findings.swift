@@ -92,7 +92,12 @@ extension Store {
     /// anything changed.
     @discardableResult
     public func recordMeltdown(cluster: String, active: Bool, message: String) throws -> Bool {
-        try write { db in
+        // Nearly every pass finds no change: answer that from a read, without a write transaction.
+        let current = try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT meltdown_since FROM clusters WHERE name = ?", arguments: [cluster])
+        }
+        guard let current, ((current["meltdown_since"] as String?) != nil) != active else { return false }
+        return try write { db in
             let since = try Row.fetchOne(db, sql: "SELECT meltdown_since FROM clusters WHERE name = ?", arguments: [cluster])
             guard let since else { return false }
             let inMeltdown = (since["meltdown_since"] as String?) != nil

@@ -66,16 +66,19 @@ struct BenchScaleCommand: AsyncParsableCommand {
         // 3. bosun run in steady state.
         let run = try Child.start(["run"] + common, log: root + "/run.log")
         defer { if run.isRunning { kill(run.processIdentifier, SIGKILL) } }
-        // Warm-up: start-up passes every cluster in full (nothing is settled in a new process);
-        // steady state begins when a 10 s sample uses under half a core, or after 10 minutes.
+        // Warm-up: a new process passes every cluster in full once (nothing is settled yet);
+        // steady state begins when every cluster's last pass is newer than the start, plus one
+        // drift interval, or after 15 minutes.
+        let store = try Store(path: db, create: false)
+        let started = Self.utcNow()
         let warmStart = ContinuousClock.now
-        try await Task.sleep(for: .seconds(20))
-        while ContinuousClock.now - warmStart < .seconds(600) {
-            let before = Child.cpuSeconds(run.processIdentifier)
-            try await Task.sleep(for: .seconds(10))
-            if Child.cpuSeconds(run.processIdentifier) - before < 5 { break }
+        while ContinuousClock.now - warmStart < .seconds(900) {
+            try await Task.sleep(for: .seconds(2))
+            let oldest = try store.clusterStatuses().map { $0.lastPassAt ?? "" }.min() ?? ""
+            if oldest >= started { break }
         }
-        print(String(format: "  run warm-up (start-up passes over every cluster): %.0f s", (ContinuousClock.now - warmStart).seconds))
+        try await Task.sleep(for: .seconds(10))
+        print(String(format: "  run warm-up (a full pass over every cluster): %.0f s", (ContinuousClock.now - warmStart).seconds))
         let rss0 = Child.rssKiB(run.processIdentifier)
         let cpu0 = Child.cpuSeconds(run.processIdentifier)
         let wall0 = ContinuousClock.now
@@ -86,7 +89,6 @@ struct BenchScaleCommand: AsyncParsableCommand {
         print(String(format: "  run RSS %.0f MB → %.0f MB over the %.0f s window", rss0 / 1024, rss1 / 1024, steady.duration.seconds))
 
         // 4. rename → first action, under run.
-        let store = try Store(path: db, create: false)
         var latencies: [Double] = []
         for trial in 0..<renames {
             let index = (trial * 7919) % clusters
@@ -107,6 +109,15 @@ struct BenchScaleCommand: AsyncParsableCommand {
         row("rename → first action p99", pct(0.99), "ms", target: 500)
         kill(run.processIdentifier, SIGTERM)
         run.waitUntilExit()
+    }
+
+    /// Now as the state database writes times (UTC, `YYYY-MM-DD HH:MM:SS.SSS`).
+    static func utcNow() -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd HH:mm:ss.SSS"
+        return f.string(from: Date())
     }
 
     private func row(_ what: String, _ value: Double, _ unit: String, target: Double?, note: String = "") {
