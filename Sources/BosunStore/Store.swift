@@ -16,6 +16,9 @@ public final class Store: Sendable {
     /// and decoding JSON costs more than the rest of loading a cluster.
     private let specCache = Mutex<[String: ClusterSpec]>([:])
 
+    /// Decoded specs kept at most (a few KB each).
+    static let specCacheLimit = 50_000
+
     /// Write transactions committed through this store since it was opened (for benchmarks).
     public var writeTransactions: Int { writes.load(ordering: .relaxed) }
 
@@ -35,7 +38,9 @@ public final class Store: Sendable {
         if let spec = specCache.withLock({ $0[hash] }) { return spec }
         let spec = try CanonicalSpec.decode(json)
         specCache.withLock { cache in
-            if cache.count >= 10_000 { cache.removeAll(keepingCapacity: true) }
+            // Sized past the 10,000 clusters one controller is built for: at exactly the old cap
+            // of 10,000 the cache emptied itself on every round and each pass decoded JSON again.
+            if cache.count >= Self.specCacheLimit { cache.removeAll(keepingCapacity: true) }
             cache[hash] = spec
         }
         return spec
