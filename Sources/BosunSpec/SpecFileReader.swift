@@ -117,7 +117,17 @@ public struct SpecFileReader: Sendable {
     /// Every check ingestion makes on one file, up to and including its canonical form, so
     /// `bosun validate` can never pass a file that ingestion rejects.
     public func outcome(_ path: String, decoder: SpecDecoder = SpecDecoder()) -> SpecOutcome {
-        switch load(path, decoder: decoder) {
+        switch read(path) {
+        case .failure(let rejection): return .rejected(rejection)
+        case .success(let data): return Self.outcome(data, path: path, decoder: decoder)
+        }
+    }
+
+    /// The outcome of bytes already read from `path`: decoded, validated and put in canonical
+    /// form. The one place both `validate` and ingestion (the scanner) get their verdict from,
+    /// so the two never disagree.
+    public static func outcome(_ data: Data, path: String, decoder: SpecDecoder) -> SpecOutcome {
+        switch decoder.decode(data: data, file: path) {
         case .failure(let rejection): return .rejected(rejection)
         case .success(let spec):
             do {

@@ -201,14 +201,6 @@ public struct SpecScanner: Sendable {
     }
 
     private func outcome(_ data: Data, path: String) -> SpecOutcome {
-        switch decoder.decode(data: data, file: path) {
-        case .failure(let rejection): return .rejected(rejection)
-        case .success(let spec):
-            do {
-                return .accepted(spec, try CanonicalSpec(spec))
-            } catch {
-                return .rejected(SpecFileReader.issue(path, "cannot encode spec: \(error)"))
-            }
-        }
+        SpecFileReader.outcome(data, path: path, decoder: decoder)
     }
 }
