@@ -97,7 +97,7 @@ extension Store {
                         arguments: [since, teardownAt, at, cluster])
                     try insertEvent(
                         db, cluster: cluster, instance: nil, kind: "cluster-pending-deletion",
-                        message: "\(path) is missing; deletion is 'delete', so the cluster is torn down after \(Self.timestamp(teardownAt)) unless the file returns")
+                        message: "\(path) is missing; deletion is 'delete', so the cluster is torn down after \(Self.databaseTime(teardownAt)) UTC unless the file returns")
                     report.pendingDeletion.append(cluster)
                 case .hold(let cluster, let path, let since, let lost, let known):
                     try db.execute(
@@ -126,12 +126,13 @@ extension Store {
         }
     }
 
-    /// A time as the database writes it (UTC, to the millisecond), for messages.
-    static func timestamp(_ date: Date) -> String {
+    /// A time as the database writes it (UTC, to the millisecond), e.g. for messages and for
+    /// comparing with the text times in the views.
+    public static func databaseTime(_ date: Date) -> String {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
+        f.dateFormat = "yyyy-MM-dd HH:mm:ss.SSS"
         return f.string(from: date)
     }
 }

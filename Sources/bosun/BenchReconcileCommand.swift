@@ -124,7 +124,7 @@ struct BenchReconcileCommand: AsyncParsableCommand {
         defer { services.cancel() }
         // The controller starts with a pass over every cluster; measure after that sweep.
         let sweepStart = Date()
-        while try store.clusterStatuses().contains(where: { ($0.lastPassAt ?? "") < Self.timestamp(sweepStart) }) {
+        while try store.clusterStatuses().contains(where: { ($0.lastPassAt ?? "") < Store.databaseTime(sweepStart) }) {
             try await Task.sleep(for: .milliseconds(50))
         }
         let sweep = (Date().timeIntervalSince(sweepStart))
@@ -168,14 +168,6 @@ struct BenchReconcileCommand: AsyncParsableCommand {
                      pruneTime * 1000, rowsBefore["actions"] ?? 0, rowsAfter["actions"] ?? 0, rowsBefore["events"] ?? 0,
                      rowsAfter["events"] ?? 0, rowsAfter["known_keys"] ?? 0, pruned.batches))
         try? sim.close()
-    }
-
-    static func timestamp(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd HH:mm:ss.SSS"
-        return f.string(from: date)
     }
 
     static func observe(_ sim: SimCloud, _ cluster: String, _ lbs: Set<String>) async throws -> Observed {

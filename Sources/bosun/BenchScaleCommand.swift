@@ -70,7 +70,7 @@ struct BenchScaleCommand: AsyncParsableCommand {
         // steady state begins when every cluster's last pass is newer than the start, plus one
         // drift interval, or after 15 minutes.
         let store = try Store(path: db, create: false)
-        let started = Self.utcNow()
+        let started = Store.databaseTime(Date())
         let warmStart = ContinuousClock.now
         while ContinuousClock.now - warmStart < .seconds(900) {
             try await Task.sleep(for: .seconds(2))
@@ -109,15 +109,6 @@ struct BenchScaleCommand: AsyncParsableCommand {
         row("rename → first action p99", pct(0.99), "ms", target: 500)
         kill(run.processIdentifier, SIGTERM)
         run.waitUntilExit()
-    }
-
-    /// Now as the state database writes times (UTC, `YYYY-MM-DD HH:MM:SS.SSS`).
-    static func utcNow() -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd HH:mm:ss.SSS"
-        return f.string(from: Date())
     }
 
     private func row(_ what: String, _ value: Double, _ unit: String, target: Double?, note: String = "") {
