@@ -30,6 +30,7 @@ let package = Package(
                 .embedInCode("v0005_retention.sql"),
                 .embedInCode("v0006_healing.sql"),
                 .embedInCode("v0007_spec_sources.sql"),
+                .embedInCode("v0008_revisions.sql"),
             ]
         ),
         // YAML decoding, validation, canonical hashing, directory listing and watching.
@@ -79,6 +80,7 @@ let package = Package(
                 "BosunModel", "BosunSpec", "BosunStore", "BosunPlanner", "BosunProvider",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(

@@ -11,6 +11,7 @@ public enum EmbeddedMigrations {
         ("v0005_retention", text(PackageResources.v0005_retention_sql)),
         ("v0006_healing", text(PackageResources.v0006_healing_sql)),
         ("v0007_spec_sources", text(PackageResources.v0007_spec_sources_sql)),
+        ("v0008_revisions", text(PackageResources.v0008_revisions_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }

@@ -44,9 +44,9 @@ public final class Reconciler: Sendable {
     /// Per cluster, what the last pass that left it alone (empty plan) observed: the drift
     /// sweep re-plans only when an observation differs from it.
     private let settled = Mutex<[String: ObservationFingerprint]>([:])
-    /// Per cluster, a digest of the desired and recorded state its last settled pass saw: with
-    /// the fingerprint above, the no-op fast path (`isUnchanged`).
-    private let settledRecords = Mutex<[String: Int]>([:])
+    /// Per cluster, the desired and recorded state its last settled pass saw: with the
+    /// fingerprint above, the no-op fast path (`isUnchanged`).
+    private let settledRecords = Mutex<[String: SettledRecords]>([:])
     /// Per cluster, when a bulk drift sweep last saw it exactly as settled: a scheduled pass
     /// soon after need not observe it again (the next sweep would catch any change).
     private let seenSettled = Mutex<[String: ContinuousClock.Instant]>([:])
@@ -74,15 +74,21 @@ public final class Reconciler: Sendable {
     /// What observing `cluster` now finds, and the plan a pass would make, without acting,
     /// taking the lease or writing anything (`bosun plan`, `bosun drift`). Nil for a cluster
     /// that is not reconciled. Throws `ObservationFailure` when the provider cannot be read.
-    public func drift(_ cluster: String) async throws -> (plan: Plan, findings: [Finding], mode: HealingMode)? {
+    public func drift(_ cluster: String) async throws -> Drift? {
         guard let state = try store.clusterState(cluster), state.lifecycle.isReconciled else { return nil }
         let handle = try providers.handle(state.spec.provider)
         let observed = try await Observer(handle: handle, cluster: cluster).observe(loadBalancers: state.loadBalancers)
+        return drift(state, observed)
+    }
+
+    /// The plan a pass would make for `state` given `observed`, without acting.
+    func drift(_ state: ClusterState, _ observed: Observed) -> Drift {
         let goal: PlanGoal = state.lifecycle == .deleting ? .teardown : .converge
         let gate = HealingGate(spec: state.spec, unhealthy: unhealthy(state, observed))
         let mode = goal == .teardown ? .heal : gate.mode(override: false)
-        let plan = Planner().plan(cluster: cluster, desired: state.spec, goal: goal, observed: observed, recorded: state.recorded, healing: mode)
-        return (plan, plan.findings, mode)
+        let plan = Planner().plan(
+            cluster: state.name, desired: state.spec, goal: goal, observed: observed, recorded: state.recorded, healing: mode)
+        return Drift(plan: plan, findings: plan.findings, mode: mode)
     }
 
     /// Whether `cluster` looks different now from what its last settled pass saw (the drift
@@ -119,14 +125,30 @@ public final class Reconciler: Sendable {
         return out
     }
 
-    private func fingerprint(_ observed: Observed, _ spec: ClusterSpec) -> ObservationFingerprint {
+    /// Takes the settled marks another process left (`Store.settledClusters`) as this
+    /// process's own, so a restarted controller's first passes over clusters nobody changed
+    /// take the fast path instead of planning thousands of clusters again. Returns how many.
+    @discardableResult
+    public func adoptSettled() throws -> Int {
+        let marks = try store.settledClusters()
+        var adopted = 0
+        for (cluster, found) in marks {
+            guard let fingerprint = ObservationFingerprint(hex: found.mark.observation, agentTimeout: found.mark.agentTimeout) else { continue }
+            settled.withLock { if $0[cluster] == nil { $0[cluster] = fingerprint } }
+            settledRecords.withLock { if $0[cluster] == nil { $0[cluster] = SettledRecords(found) } }
+            adopted += 1
+        }
+        return adopted
+    }
+
+    func fingerprint(_ observed: Observed, _ spec: ClusterSpec) -> ObservationFingerprint {
         ObservationFingerprint(observed, agentTimeout: TimeInterval(spec.healing.agentTimeoutSeconds), at: observed.observedAt ?? Date())
     }
 
     /// Unhealthy instances that count toward a meltdown: only those Bosun had brought up (their
     /// jobs were started). Instances an interrupted apply never finished are unfinished work,
     /// not drift: counting them would let a crash mid-apply freeze the cluster in a meltdown.
-    private func unhealthy(_ state: ClusterState, _ observed: Observed) -> Int {
+    func unhealthy(_ state: ClusterState, _ observed: Observed) -> Int {
         let started = Set(state.recorded.instances.lazy.filter { $0.appliedHash != nil }.map(\.id))
         return Planner.unhealthyInstances(cluster: state.name, desired: state.spec, observed: observed, recorded: state.recorded)
             .intersection(started).count
@@ -140,31 +162,30 @@ public final class Reconciler: Sendable {
     /// - Parameter sweptWithin: when a drift sweep saw the cluster as settled at most this long
     ///   ago, that observation stands in for a new one (any later change is the next sweep's).
     public func isUnchanged(_ cluster: String, sweptWithin: Duration? = nil) async -> Bool {
-        guard let known = settled.withLock({ $0[cluster] }), let records = settledRecords.withLock({ $0[cluster] }) else { return false }
+        guard let known = settled.withLock({ $0[cluster] }), var records = settledRecords.withLock({ $0[cluster] }) else { return false }
         do {
-            guard let state = try store.clusterState(cluster), state.lifecycle.isReconciled, Self.digest(state) == records,
-                try !store.healOverrideRequested(cluster: cluster)
-            else { return false }
+            // Equal revisions: nothing a pass reads was written since it settled (v0008's
+            // triggers), whichever process wrote. Otherwise compare the records themselves: a
+            // write that changed nothing that matters (a pruned key moved, say) re-arms the
+            // cheap check.
+            guard let revision = try store.recordsRevision(cluster) else { return false }
+            if revision != records.revision {
+                guard let digest = records.digest, let state = try store.clusterState(cluster), state.lifecycle.isReconciled,
+                    state.digest == digest, try !store.healOverrideRequested(cluster: cluster)
+                else { return false }
+                try store.moveSettledMark(cluster: cluster, from: records.revision, to: state.revision)
+                records = SettledRecords(state, digest: digest)
+                settledRecords.withLock { $0[cluster] = records }
+            }
             if let window = sweptWithin, let seen = seenSettled.withLock({ $0[cluster] }), ContinuousClock.now - seen <= window {
                 return true
             }
-            let handle = try providers.handle(state.spec.provider)
-            let observed = try await Observer(handle: handle, cluster: cluster).observe(loadBalancers: state.loadBalancers)
-            return fingerprint(observed, state.spec) == known
+            let handle = try providers.handle(records.provider)
+            let observed = try await Observer(handle: handle, cluster: cluster).observe(loadBalancers: records.loadBalancers)
+            return ObservationFingerprint(observed, agentTimeout: known.agentTimeout, at: observed.observedAt ?? Date()) == known
         } catch {
             return false
         }
-    }
-
-    /// Everything a pass reads from the database that could change its plan.
-    private static func digest(_ state: ClusterState) -> Int {
-        var h = Hasher()
-        h.combine(state.generation)
-        h.combine(state.lifecycle)
-        h.combine(state.spec)
-        h.combine(state.recorded)
-        h.combine(state.loadBalancers)
-        return h.finalize()
     }
 
     /// One pass; a scheduled pass over a cluster that is exactly as its last settled pass left
@@ -242,7 +263,7 @@ public final class Reconciler: Sendable {
                 try store.markDeleted(cluster: cluster)
             }
             settled.withLock { $0[cluster] = fingerprint(observed, fresh.spec) }
-            settledRecords.withLock { $0[cluster] = Self.digest(fresh) }
+            settledRecords.withLock { $0[cluster] = SettledRecords(fresh, digest: fresh.digest) }
             if let first = plan.deferred.first {
                 // Changes wait for unhealthy instances that this pass may not heal: not converged.
                 let more = plan.deferred.count > 1 ? " (and \(plan.deferred.count - 1) more)" : ""
@@ -258,7 +279,11 @@ public final class Reconciler: Sendable {
                     cluster: cluster, phase: gate.meltdown ? "meltdown" : "converged",
                     error: "\(leftAlone) finding(s) left alone: \(reason) (bosun drift \(cluster))", convergedGeneration: fresh.generation)
             default:
-                try store.finishPass(cluster: cluster, phase: "converged", error: nil, convergedGeneration: fresh.generation)
+                // Nothing to do and nothing found: another process may take this as settled.
+                let mark = leftAlone > 0 || goal == .teardown ? nil : SettledMark(
+                    revision: fresh.revision, observation: fingerprint(observed, fresh.spec).hex,
+                    agentTimeout: TimeInterval(fresh.spec.healing.agentTimeoutSeconds), loadBalancers: fresh.loadBalancers)
+                try store.finishPass(cluster: cluster, phase: "converged", error: nil, convergedGeneration: fresh.generation, settled: mark)
             }
             return .converged
         }

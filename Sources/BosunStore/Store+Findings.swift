@@ -65,7 +65,7 @@ extension Store {
     /// `bosun heal resume`: the next pass of `cluster` heals once despite a meltdown.
     public func requestHealOverride(cluster: String) throws {
         try write { db in
-            try db.execute(sql: "UPDATE clusters SET heal_override = 1, updated_at = ? WHERE name = ?", arguments: [now(), cluster])
+            try db.cachedStatement(sql: "UPDATE clusters SET heal_override = 1, updated_at = ? WHERE name = ?").execute(arguments: [now(), cluster])
             guard db.changesCount == 1 else { throw StoreError.notFound("cluster '\(cluster)'") }
             try insertEvent(db, cluster: cluster, instance: nil, kind: "heal-resumed",
                             message: "an operator resumed healing (bosun heal resume): the next pass heals despite the meltdown")
@@ -75,14 +75,14 @@ extension Store {
     /// Whether an operator asked to heal despite a meltdown (the request stays).
     public func healOverrideRequested(cluster: String) throws -> Bool {
         try pool.read { db in
-            try Bool.fetchOne(db, sql: "SELECT heal_override = 1 FROM clusters WHERE name = ?", arguments: [cluster]) ?? false
+            try Bool.fetchOne(db.cachedStatement(sql: "SELECT heal_override = 1 FROM clusters WHERE name = ?"), arguments: [cluster]) ?? false
         }
     }
 
     /// Whether an operator asked to heal despite a meltdown; the request is used up.
     public func takeHealOverride(cluster: String) throws -> Bool {
         try write { db in
-            try db.execute(sql: "UPDATE clusters SET heal_override = 0 WHERE name = ? AND heal_override = 1", arguments: [cluster])
+            try db.cachedStatement(sql: "UPDATE clusters SET heal_override = 0 WHERE name = ? AND heal_override = 1").execute(arguments: [cluster])
             return db.changesCount == 1
         }
     }
@@ -94,11 +94,11 @@ extension Store {
     public func recordMeltdown(cluster: String, active: Bool, message: String) throws -> Bool {
         // Nearly every pass finds no change: answer that from a read, without a write transaction.
         let current = try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT meltdown_since FROM clusters WHERE name = ?", arguments: [cluster])
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT meltdown_since FROM clusters WHERE name = ?"), arguments: [cluster])
         }
         guard let current, ((current["meltdown_since"] as String?) != nil) != active else { return false }
         return try write { db in
-            let since = try Row.fetchOne(db, sql: "SELECT meltdown_since FROM clusters WHERE name = ?", arguments: [cluster])
+            let since = try Row.fetchOne(db.cachedStatement(sql: "SELECT meltdown_since FROM clusters WHERE name = ?"), arguments: [cluster])
             guard let since else { return false }
             let inMeltdown = (since["meltdown_since"] as String?) != nil
             guard inMeltdown != active else { return false }

@@ -15,7 +15,7 @@ extension Store {
     ) throws -> LeaseHolder? {
         try write { db in
             let at = now()
-            if let row = try Row.fetchOne(db, sql: "SELECT holder, expires_at FROM leases WHERE cluster = ?", arguments: [cluster]) {
+            if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT holder, expires_at FROM leases WHERE cluster = ?"), arguments: [cluster]) {
                 let current: String = row["holder"]
                 let expires: Date = row["expires_at"]
                 let dead = current != holder && expires > at && isDead(current)
@@ -26,13 +26,12 @@ extension Store {
                                     message: "lease of \(current) taken over by \(holder): \(why)")
                 }
             }
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO leases (cluster, holder, acquired_at, renewed_at, expires_at) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT(cluster) DO UPDATE SET holder = excluded.holder,
                         acquired_at = CASE WHEN leases.holder = excluded.holder THEN leases.acquired_at ELSE excluded.acquired_at END,
                         renewed_at = excluded.renewed_at, expires_at = excluded.expires_at
-                    """,
+                    """).execute(
                 arguments: [cluster, holder, at, at, at.addingTimeInterval(ttl)])
             return nil
         }
@@ -51,7 +50,7 @@ extension Store {
     /// Gives the lease up (only if `holder` has it).
     public func releaseLease(cluster: String, holder: String) throws {
         try write { db in
-            try db.execute(sql: "DELETE FROM leases WHERE cluster = ? AND holder = ?", arguments: [cluster, holder])
+            try db.cachedStatement(sql: "DELETE FROM leases WHERE cluster = ? AND holder = ?").execute(arguments: [cluster, holder])
         }
     }
 }

@@ -9,7 +9,7 @@ extension Store {
     @discardableResult
     public func recordObservationFailed(cluster: String, error: String) throws -> Bool {
         try write { db in
-            let phase = try String.fetchOne(db, sql: "SELECT phase FROM clusters WHERE name = ?", arguments: [cluster])
+            let phase = try String.fetchOne(db.cachedStatement(sql: "SELECT phase FROM clusters WHERE name = ?"), arguments: [cluster])
             guard let phase else { return false }
             let at = now()
             try db.execute(

@@ -14,6 +14,21 @@ public struct ClusterState: Sendable {
     public var recorded: Recorded
     /// Load balancers the spec names or the records remember.
     public var loadBalancers: Set<String>
+    /// `cluster_revisions.revision` when this was read: bumped (by triggers, v0008) by every
+    /// write that could change anything above, so an equal revision later means equal state.
+    public var revision: Int64 = 0
+
+    /// A digest of everything above a pass plans from (not the revision), for comparisons
+    /// within one process (`Hasher` is seeded per process).
+    public var digest: Int {
+        var h = Hasher()
+        h.combine(generation)
+        h.combine(lifecycle)
+        h.combine(spec)
+        h.combine(recorded)
+        h.combine(loadBalancers)
+        return h.finalize()
+    }
 }
 
 extension Store {
@@ -28,47 +43,70 @@ extension Store {
 
     /// Desired and recorded state of one cluster, or nil if there is no such cluster.
     public func clusterState(_ name: String) throws -> ClusterState? {
+        try pool.read { db in try clusterState(db, name) }
+    }
+
+    /// The states of `names` (in that order; unknown names are left out), read in one
+    /// transaction: what `bosun plan` and `bosun drift` read for thousands of clusters.
+    public func clusterStates(_ names: [String]) throws -> [ClusterState] {
+        try pool.read { db in try names.compactMap { try clusterState(db, $0) } }
+    }
+
+    private func clusterState(_ db: Database, _ name: String) throws -> ClusterState? {
+        guard let row = try Row.fetchOne(
+            db.cachedStatement(sql: """
+            SELECT spec_json, spec_hash, generation, lifecycle,
+                   coalesce((SELECT revision FROM cluster_revisions WHERE cluster = name), 0) AS records_revision
+            FROM clusters WHERE name = ?
+            """),
+            arguments: [name])
+        else { return nil }
+        let spec = try decodeSpec(json: row["spec_json"], hash: row["spec_hash"])
+        let instances = try Row.fetchAll(
+            try db.cachedStatement(sql: """
+                SELECT i.id, i.group_name, i.idx, i.az, i.vm_id, i.applied_hash, i.heal_restarts,
+                       (SELECT d.id FROM disks d WHERE d.instance_id = i.id AND d.state IN ('attached', 'detached')
+                         ORDER BY d.created_at DESC LIMIT 1) AS disk_id
+                FROM instances i WHERE i.cluster = ?
+                """),
+            arguments: [name]
+        ).map { row -> InstanceRecord in
+            var record = InstanceRecord(
+                id: row["id"], group: row["group_name"], index: row["idx"], az: row["az"], vmID: row["vm_id"],
+                appliedHash: row["applied_hash"], diskID: row["disk_id"])
+            record.healRestarts = row["heal_restarts"]
+            return record
+        }
+        // Keys of pruned journal rows live on in known_keys (Store.prune).
+        let keys = try String.fetchAll(
+            db.cachedStatement(sql: """
+                SELECT idempotency_key FROM actions WHERE cluster = ? AND kind = 'create-vm'
+                UNION ALL SELECT key FROM known_keys WHERE cluster = ? AND kind = 'create-vm'
+                """),
+            arguments: [name, name])
+        let orphans = try String.fetchAll(
+            db.cachedStatement(sql: "SELECT id FROM disks WHERE cluster = ? AND state IN ('orphaned', 'deleted')"), arguments: [name])
+        let readoptable = try String.fetchAll(
+            db.cachedStatement(sql: "SELECT id FROM disks WHERE cluster = ? AND state = 'orphaned' ORDER BY orphaned_at DESC, id DESC"),
+            arguments: [name])
+        let lbs = try String.fetchAll(
+            db.cachedStatement(sql: "SELECT DISTINCT m.lb FROM lb_members m JOIN instances i ON i.id = m.instance_id WHERE i.cluster = ?"),
+            arguments: [name])
+        return ClusterState(
+            name: name, spec: spec, generation: row["generation"],
+            lifecycle: ClusterIndexEntry.Lifecycle(rawValue: row["lifecycle"]) ?? .active,
+            recorded: Recorded(instances: instances, knownKeys: Set(keys), orphanedDisks: Set(orphans), readoptable: readoptable),
+            loadBalancers: Set(lbs).union(spec.groups.compactMap(\.loadBalancer)),
+            revision: row["records_revision"])
+    }
+
+    /// The records revision of `name` (`cluster_revisions`; nil: no such cluster): one indexed read, the
+    /// fast path's whole question when nothing was written since a cluster settled.
+    public func recordsRevision(_ name: String) throws -> Int64? {
         try pool.read { db in
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT spec_json, spec_hash, generation, lifecycle FROM clusters WHERE name = ?", arguments: [name])
-            else { return nil }
-            let spec = try decodeSpec(json: row["spec_json"], hash: row["spec_hash"])
-            let instances = try Row.fetchAll(
-                try db.cachedStatement(sql: """
-                    SELECT i.id, i.group_name, i.idx, i.az, i.vm_id, i.applied_hash, i.heal_restarts,
-                           (SELECT d.id FROM disks d WHERE d.instance_id = i.id AND d.state IN ('attached', 'detached')
-                             ORDER BY d.created_at DESC LIMIT 1) AS disk_id
-                    FROM instances i WHERE i.cluster = ?
-                    """),
-                arguments: [name]
-            ).map { row -> InstanceRecord in
-                var record = InstanceRecord(
-                    id: row["id"], group: row["group_name"], index: row["idx"], az: row["az"], vmID: row["vm_id"],
-                    appliedHash: row["applied_hash"], diskID: row["disk_id"])
-                record.healRestarts = row["heal_restarts"]
-                return record
-            }
-            // Keys of pruned journal rows live on in known_keys (Store.prune).
-            let keys = try String.fetchAll(
-                db,
-                sql: """
-                    SELECT idempotency_key FROM actions WHERE cluster = ? AND kind = 'create-vm'
-                    UNION ALL SELECT key FROM known_keys WHERE cluster = ? AND kind = 'create-vm'
-                    """,
-                arguments: [name, name])
-            let orphans = try String.fetchAll(
-                db, sql: "SELECT id FROM disks WHERE cluster = ? AND state IN ('orphaned', 'deleted')", arguments: [name])
-            let readoptable = try String.fetchAll(
-                db, sql: "SELECT id FROM disks WHERE cluster = ? AND state = 'orphaned' ORDER BY orphaned_at DESC, id DESC",
-                arguments: [name])
-            let lbs = try String.fetchAll(
-                db, sql: "SELECT DISTINCT m.lb FROM lb_members m JOIN instances i ON i.id = m.instance_id WHERE i.cluster = ?",
-                arguments: [name])
-            return ClusterState(
-                name: name, spec: spec, generation: row["generation"],
-                lifecycle: ClusterIndexEntry.Lifecycle(rawValue: row["lifecycle"]) ?? .active,
-                recorded: Recorded(instances: instances, knownKeys: Set(keys), orphanedDisks: Set(orphans), readoptable: readoptable),
-                loadBalancers: Set(lbs).union(spec.groups.compactMap(\.loadBalancer)))
+            try Int64.fetchOne(db.cachedStatement(sql: """
+                SELECT coalesce((SELECT revision FROM cluster_revisions WHERE cluster = name), 0) FROM clusters WHERE name = ?
+                """), arguments: [name])
         }
     }
 
@@ -76,7 +114,7 @@ extension Store {
     public func refreshInstances(cluster: String, observed: Observed) throws {
         let vms = Dictionary(observed.vms.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         try write { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT id, vm_id, state, health FROM instances WHERE cluster = ?", arguments: [cluster])
+            let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, vm_id, state, health FROM instances WHERE cluster = ?"), arguments: [cluster])
             for row in rows {
                 let vmID: String? = row["vm_id"]
                 let vm = vmID.flatMap { vms[$0] }
@@ -91,35 +129,38 @@ extension Store {
                 if let vm, let report = observed.health[vm.id] { health = report.isHealthy ? "healthy" : "unhealthy" }
                 if state != row["state"] || health != row["health"] {
                     // Seen healthy: a later failure starts the restart count again.
-                    try db.execute(
-                        sql: """
+                    try db.cachedStatement(sql: """
                             UPDATE instances SET state = ?, health = ?, updated_at = ?,
                                 heal_restarts = CASE WHEN ? = 'healthy' THEN 0 ELSE heal_restarts END
                             WHERE id = ?
-                            """,
+                            """).execute(
                         arguments: [state, health, now(), health, row["id"] as String])
                 }
             }
         }
     }
 
-    /// Records the end of a pass: phase, error, and the generation converged to.
-    public func finishPass(cluster: String, phase: String, error: String?, convergedGeneration: Int?) throws {
+    /// Records the end of a pass: phase, error, the generation converged to, and what a pass
+    /// that found nothing to do saw (`settled`; nil forgets the last one).
+    public func finishPass(cluster: String, phase: String, error: String?, convergedGeneration: Int?, settled: SettledMark? = nil) throws {
         try write { db in
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     UPDATE clusters SET phase = ?, last_error = ?, last_pass_at = ?, updated_at = ?,
-                        observed_generation = coalesce(?, observed_generation)
+                        observed_generation = coalesce(?, observed_generation),
+                        settled_revision = ?, settled_observation = ?, settled_agent_timeout = ?, settled_load_balancers = ?
                     WHERE name = ?
-                    """,
-                arguments: [phase, error, now(), now(), convergedGeneration, cluster])
+                    """).execute(
+                arguments: [
+                    phase, error, now(), now(), convergedGeneration, settled?.revision, settled?.observation, settled?.agentTimeout,
+                    settled.map { $0.loadBalancers.sorted().joined(separator: " ") }, cluster,
+                ])
         }
     }
 
     /// Marks a cluster `reconciling`.
     public func startPass(cluster: String) throws {
         try write { db in
-            try db.execute(sql: "UPDATE clusters SET phase = 'reconciling', updated_at = ? WHERE name = ?", arguments: [now(), cluster])
+            try db.cachedStatement(sql: "UPDATE clusters SET phase = 'reconciling', updated_at = ? WHERE name = ?").execute(arguments: [now(), cluster])
         }
     }
 
@@ -137,11 +178,10 @@ extension Store {
     /// `bosun delete`: starts an operator-requested teardown.
     public func requestDeletion(cluster: String) throws {
         try write { db in
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     UPDATE clusters SET lifecycle = 'deleting', deletion_requested_by = 'operator', phase = 'pending',
                         missing_since = NULL, teardown_at = NULL, updated_at = ? WHERE name = ?
-                    """,
+                    """).execute(
                 arguments: [now(), cluster])
             guard db.changesCount == 1 else { throw StoreError.notFound("cluster '\(cluster)'") }
             try insertEvent(db, cluster: cluster, instance: nil, kind: "cluster-deleting", message: "teardown requested by an operator (bosun delete)")
@@ -151,7 +191,7 @@ extension Store {
     /// The VM and disk the database says an instance currently has.
     public func instanceResources(_ instance: String) throws -> (vm: String?, disk: String?) {
         try pool.read { db in
-            let vm = try String.fetchOne(db, sql: "SELECT vm_id FROM instances WHERE id = ?", arguments: [instance])
+            let vm = try String.fetchOne(db.cachedStatement(sql: "SELECT vm_id FROM instances WHERE id = ?"), arguments: [instance])
             let disk = try String.fetchOne(
                 db,
                 sql: "SELECT id FROM disks WHERE instance_id = ? AND state IN ('attached', 'detached') ORDER BY created_at DESC LIMIT 1",

@@ -108,6 +108,21 @@ public final class Store: Sendable {
         }
     }
 
+    /// Rows of `cluster_status` whose file is missing while a deletion clock runs or a mass
+    /// removal holds them (the notes `plan` and `apply` print), by name. Cheap however many
+    /// clusters there are: the view's per-cluster columns are computed for these rows only.
+    public func missingFileStatuses() throws -> [ClusterStatus] {
+        try pool.read { db in
+            try ClusterStatus.fetchAll(
+                db, sql: "SELECT * FROM cluster_status WHERE lifecycle IN ('pending-deletion', 'held') ORDER BY cluster")
+        }
+    }
+
+    /// Names of every cluster, whatever its lifecycle, in order.
+    public func clusterNames() throws -> [String] {
+        try pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM clusters ORDER BY name") }
+    }
+
     /// Rows of `instance_status` for one cluster, by group and index.
     public func instanceStatuses(cluster: String) throws -> [InstanceStatus] {
         try pool.read { db in

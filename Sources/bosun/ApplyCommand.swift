@@ -60,11 +60,11 @@ func ingestAndSelect(factory: ControllerFactory, clusters: [String], specs: Stri
         throw ExitCode.failure
     }
     try SpecsCheck.refuseRejected(store: factory.store, clusters: clusters)
-    for status in try factory.store.clusterStatuses() {
+    for status in try factory.store.missingFileStatuses() {
         if let note = PlanCommand.deletionNote(status) { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
     }
     if clusters.isEmpty { return try factory.store.reconcilableClusters() }
-    let known = Set(try factory.store.clusterStatuses().map(\.cluster))
+    let known = Set(try factory.store.clusterNames())
     for name in clusters where !known.contains(name) {
         Output.error("no cluster named '\(name)' (known: \(known.sorted().joined(separator: ", ")))")
         throw ExitCode.failure

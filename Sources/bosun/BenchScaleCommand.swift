@@ -64,29 +64,41 @@ struct BenchScaleCommand: AsyncParsableCommand {
 
         guard !skipRun else { return }
         // 3. bosun run in steady state.
-        let run = try Child.start(["run"] + common, log: root + "/run.log")
+        // Debug logs carry one line per finished drift sweep: how fresh every observation is.
+        let run = try Child.start(["run"] + common.dropLast(2) + ["--log-level", "debug"], log: root + "/run.log")
         defer { if run.isRunning { kill(run.processIdentifier, SIGKILL) } }
-        // Warm-up: a new process passes every cluster in full once (nothing is settled yet);
-        // steady state begins when every cluster's last pass is newer than the start, plus one
-        // drift interval, or after 15 minutes.
+        // Warm-up: a new process adopts the settled marks `apply` left and sweeps once; it is
+        // in steady state when a 5 s sample of its CPU falls under half a core (or after 15
+        // minutes), plus 10 s.
         let store = try Store(path: db, create: false)
-        let started = Store.databaseTime(Date())
         let warmStart = ContinuousClock.now
         while ContinuousClock.now - warmStart < .seconds(900) {
-            try await Task.sleep(for: .seconds(2))
-            let oldest = try store.clusterStatuses().map { $0.lastPassAt ?? "" }.min() ?? ""
-            if oldest >= started { break }
+            let before = Child.cpuSeconds(run.processIdentifier)
+            try await Task.sleep(for: .seconds(5))
+            if Child.cpuSeconds(run.processIdentifier) - before < 2.5 { break }
         }
         try await Task.sleep(for: .seconds(10))
-        print(String(format: "  run warm-up (a full pass over every cluster): %.0f s", (ContinuousClock.now - warmStart).seconds))
+        print(String(format: "  run warm-up (until under half a core): %.0f s", (ContinuousClock.now - warmStart).seconds))
         let rss0 = Child.rssKiB(run.processIdentifier)
         let cpu0 = Child.cpuSeconds(run.processIdentifier)
         let wall0 = ContinuousClock.now
-        try await Task.sleep(for: steady.duration)
+        let sweeps = SweepTimes(log: root + "/run.log")
+        try await sweeps.follow(for: steady.duration)
         let cpu = (Child.cpuSeconds(run.processIdentifier) - cpu0) / (ContinuousClock.now - wall0).seconds
         let rss1 = Child.rssKiB(run.processIdentifier)
         row("run steady CPU", cpu * 100, "% core", target: 25)
         print(String(format: "  run RSS %.0f MB → %.0f MB over the %.0f s window", rss0 / 1024, rss1 / 1024, steady.duration.seconds))
+        // Every cluster is observed by each sweep; the oldest observation is at most the longest
+        // gap between two finished sweeps plus the longest sweep. Target: interval (30 s) × 1.2.
+        let sweepLines = await sweeps.finished
+        if sweepLines.count >= 2 {
+            let gaps = zip(sweepLines.dropFirst(), sweepLines).map { ($0.at - $1.at).seconds }
+            let longest = sweepLines.map(\.seconds).max() ?? 0
+            row("oldest observation", (gaps.max() ?? 0) + longest, "s", target: 36)
+            print(String(format: "  %d drift sweeps over every cluster, %.2f s each at most", sweepLines.count, longest))
+        } else {
+            print("  oldest observation: fewer than 2 drift sweeps finished in the window")
+        }
 
         // 4. rename → first action, under run.
         var latencies: [Double] = []
@@ -135,6 +147,39 @@ actor FirstConverged {
                 seconds = (ContinuousClock.now - start).seconds
             }
             try? await Task.sleep(for: .milliseconds(250))
+        }
+    }
+}
+
+/// Follows `bosun run`'s debug log for "drift sweep finished" lines, timing each on arrival.
+actor SweepTimes {
+    let log: String
+    private(set) var finished: [(at: ContinuousClock.Instant, seconds: Double)] = []
+
+    init(log: String) { self.log = log }
+
+    /// Reads new lines every 50 ms for `duration`, starting from the end of the log as it is now.
+    func follow(for duration: Duration) async throws {
+        guard let handle = FileHandle(forReadingAtPath: log) else { return }
+        defer { try? handle.close() }
+        _ = try handle.seekToEnd()
+        var pending = ""
+        let end = ContinuousClock.now + duration
+        while ContinuousClock.now < end {
+            try await Task.sleep(for: .milliseconds(50))
+            let data = try handle.readToEnd() ?? Data()
+            guard !data.isEmpty else { continue }
+            pending += String(decoding: data, as: UTF8.self)
+            let now = ContinuousClock.now
+            while let newline = pending.firstIndex(of: "\n") {
+                let line = pending[..<newline]
+                pending.removeSubrange(...newline)
+                guard line.contains("drift sweep finished"),
+                    let range = line.range(of: "seconds=")
+                else { continue }
+                let value = line[range.upperBound...].prefix { $0.isNumber || $0 == "." }
+                finished.append((now, Double(value) ?? 0))
+            }
         }
     }
 }

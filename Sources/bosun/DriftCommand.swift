@@ -48,22 +48,22 @@ struct DriftCommand: AsyncParsableCommand {
         } else {
             targets = try factory.store.reconcilableClusters()
         }
-        var reports: [Report] = []
-        for name in targets {
-            do {
-                guard let drift = try await factory.reconciler.drift(name) else { continue }
-                let healing: String
-                switch drift.mode {
-                case .heal: healing = "heal"
-                case .suppressed(let reason): healing = "suppressed: \(reason)"
-                }
-                reports.append(Report(
-                    cluster: name, healing: healing,
-                    findings: drift.findings.map { Item(kind: $0.kind.rawValue, instance: $0.instance, resource: $0.resource, detail: $0.message) }))
-            } catch {
-                Output.error("\(error)")
-                throw ExitCode.failure
+        let drifts: [Drift]
+        do {
+            drifts = try await factory.reconciler.driftAll(targets)
+        } catch {
+            Output.error("\(error)")
+            throw ExitCode.failure
+        }
+        let reports = drifts.map { drift in
+            let healing: String
+            switch drift.mode {
+            case .heal: healing = "heal"
+            case .suppressed(let reason): healing = "suppressed: \(reason)"
             }
+            return Report(
+                cluster: drift.plan.cluster, healing: healing,
+                findings: drift.findings.map { Item(kind: $0.kind.rawValue, instance: $0.instance, resource: $0.resource, detail: $0.message) })
         }
         if json {
             try Output.json(reports)

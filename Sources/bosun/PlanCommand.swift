@@ -34,22 +34,20 @@ struct PlanCommand: AsyncParsableCommand {
         let factory = try ControllerFactory(global: global, execution: execution, providers: providers, role: "plan")
         defer { factory.close() }
         let targets = try await ingestAndSelect(factory: factory, clusters: clusters, specs: global.specsDirectory, options: ingestOptions)
-        var plans: [Plan] = []
-        for cluster in targets {
-            do {
-                if let plan = try await factory.reconciler.plan(cluster) { plans.append(plan) }
-            } catch let failure as ObservationFailure {
-                Output.error("\(failure)")  // already names the cluster
-                throw ExitCode.failure
-            } catch {
-                Output.error("\(cluster): \(error)")
-                throw ExitCode.failure
-            }
+        let plans: [Plan]
+        do {
+            plans = try await factory.reconciler.driftAll(targets).map(\.plan)
+        } catch let failure as ObservationFailure {
+            Output.error("\(failure)")  // already names the cluster
+            throw ExitCode.failure
+        } catch {
+            Output.error("\(error)")
+            throw ExitCode.failure
         }
         if json {
             try Output.json(plans)
         } else {
-            let statuses = Dictionary(((try? factory.store.clusterStatuses()) ?? []).map { ($0.cluster, $0) }, uniquingKeysWith: { a, _ in a })
+            let statuses = Dictionary(((try? factory.store.missingFileStatuses()) ?? []).map { ($0.cluster, $0) }, uniquingKeysWith: { a, _ in a })
             for plan in plans {
                 if let status = statuses[plan.cluster], let note = Self.deletionNote(status) { Swift.print(note) }
                 Self.print(plan)

@@ -56,7 +56,9 @@ import Glibc
         try w.publish(SimWorld.spec(masters: 1, workers: 1))
         #expect(try w.apply().status == 0)
         // Retryable this time: the observer's own retries give up, then the controller backs off.
+        // The inventory fails too: a sweep that saw the cluster as settled would vouch for it.
         #expect(try w.bosun(["sim", "faults", "--operation", "listDisks", "--error-rate", "1"]).status == 0)
+        #expect(try w.bosun(["sim", "faults", "--operation", "inventoryPage", "--error-rate", "1"]).status == 0)
         let log = w.dir + "/run.log"
         let run = try BosunProcess.start(
             ["run", "--db", w.db, "--specs", w.specs, "--interval", "300ms"] + SimWorld.fast, log: log)

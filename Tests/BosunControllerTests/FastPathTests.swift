@@ -37,11 +37,11 @@ import Testing
         """
     }
 
-    @Test(arguments: 0..<6)
-    func neverSkipsAClusterThatChanged(seed: Int) async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bosun-fast-\(UUID().uuidString)").path
+    /// A state database, a sim cloud and a reconciler over them, in a new directory with an
+    /// empty `specs/`: fast polls and retries, no rate limit.
+    static func world(seed: Int, prefix: String) throws -> (dir: String, store: Store, sim: SimCloud, reconciler: Reconciler) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir + "/specs", withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         let store = try Store(path: dir + "/s.db")
         let sim = try SimCloud(path: dir + "/sim.db")
         var policy = ExecutionPolicy()
@@ -51,7 +51,14 @@ import Testing
             store: store,
             providers: ProviderRegistry([.sim: ProviderHandle(infrastructure: sim, agent: sim, bucket: TokenBucket(ratePerSecond: nil))]),
             pool: WorkerPool(capacity: 8), policy: policy, random: RandomSource(seed: UInt64(seed)), ids: { UUID().uuidString },
-            owner: "test@fast", stop: StopSignal(), logger: Logger(label: "test"))
+            owner: "test@\(prefix)", stop: StopSignal(), logger: Logger(label: "test"))
+        return (dir, store, sim, reconciler)
+    }
+
+    @Test(arguments: 0..<6)
+    func neverSkipsAClusterThatChanged(seed: Int) async throws {
+        let (dir, store, sim, reconciler) = try Self.world(seed: seed, prefix: "bosun-fast")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let ingester = Ingester(store: store, directory: dir + "/specs", settle: 0)
         var workers = 2
         var version = 1

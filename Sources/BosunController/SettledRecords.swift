@@ -1,0 +1,29 @@
+import BosunModel
+import BosunStore
+
+/// What the no-op fast path remembers of a cluster's last settled pass, beyond its observation:
+/// enough to tell whether the records changed (`revision`, then `digest`) and to observe it
+/// again without reading them.
+struct SettledRecords: Sendable {
+    /// `ClusterState.digest` of the state the pass planned from; nil when adopted from another
+    /// process's mark (`Reconciler.adoptSettled`), where only the revision can vouch.
+    var digest: Int?
+    /// The records revision (`cluster_revisions`) that state was read at.
+    var revision: Int64
+    var provider: ProviderKind
+    var loadBalancers: Set<String>
+
+    init(_ state: ClusterState, digest: Int) {
+        self.digest = digest
+        revision = state.revision
+        provider = state.spec.provider
+        loadBalancers = state.loadBalancers
+    }
+
+    init(_ settled: SettledCluster) {
+        digest = nil
+        revision = settled.mark.revision
+        provider = settled.provider
+        loadBalancers = settled.mark.loadBalancers
+    }
+}
