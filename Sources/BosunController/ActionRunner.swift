@@ -16,11 +16,18 @@ struct ActionRunner: Sendable {
     let cluster: String
     let provider: any InfrastructureProvider
     let agent: any NodeAgent
-    let store: Store
     let policy: ExecutionPolicy
 
-    func perform(_ action: PlannedAction, key: String) async throws -> ActionEffect {
+    /// Performs `action`; `resources` are the instance's VM and disk as recorded when this
+    /// attempt started (`Store.markRunning(_:owner:instance:)`).
+    func perform(_ action: PlannedAction, key: String, resources: (vm: String?, disk: String?)) async throws -> ActionEffect {
         let instance = action.instance ?? ""
+        func currentVM() throws -> String {
+            guard let vm = resources.vm else {
+                throw ActionError(message: "\(instance) has no VM (the plan is stale; the next pass re-plans)", retryable: false)
+            }
+            return vm
+        }
         switch action.kind {
         case .createVM(let az, let vmType, let image):
             let request = VMRequest(
@@ -40,7 +47,7 @@ struct ActionRunner: Sendable {
                 cluster: cluster, instanceID: instance, az: az, sizeMiB: size, type: type, idempotencyKey: key))
             return .diskCreated(disk)
         case .attachDisk(let id):
-            let (vm, current) = try store.instanceResources(instance)
+            let (vm, current) = resources
             guard let vm else { throw ActionError(message: "\(instance) has no VM to attach a disk to", retryable: false) }
             guard let disk = id ?? current else { throw ActionError(message: "\(instance) has no disk to attach", retryable: false) }
             try await provider.attachDisk(id: disk, to: vm)
@@ -59,19 +66,19 @@ struct ActionRunner: Sendable {
             let disk = try await provider.listDisks(cluster: cluster).first { $0.id == id }
             return .diskOrphaned(diskID: id, cluster: cluster, sizeMiB: disk?.sizeMiB ?? 1, type: disk?.type)
         case .startJobs(let jobs, let hash):
-            try await agent.startJobs(vmID: try currentVM(instance), jobs: jobs)
+            try await agent.startJobs(vmID: try currentVM(), jobs: jobs)
             return .jobsApplied(instance: instance, hash: hash)
         case .restartJobs(let jobs, let hash):
-            try await agent.restartJobs(vmID: try currentVM(instance), jobs: jobs)
+            try await agent.restartJobs(vmID: try currentVM(), jobs: jobs)
             return .jobsRestarted(instance: instance, hash: hash)
         case .stopJobs(let id):
-            try await agent.stopJobs(vmID: try id ?? currentVM(instance))
+            try await agent.stopJobs(vmID: try id ?? currentVM())
             return id == nil ? .jobsStopped(instance: instance) : .none
         case .waitHealthy(let jobs):
-            try await waitHealthy(vmID: try currentVM(instance), jobs: jobs)
+            try await waitHealthy(vmID: try currentVM(), jobs: jobs)
             return .healthy(instance: instance)
         case .register(let lb):
-            let vm = try currentVM(instance)
+            let vm = try currentVM()
             try await provider.register(lb: lb, vmID: vm)
             return .registered(lb: lb, instance: instance, vmID: vm)
         case .deregister(let lb, let vm):
@@ -80,13 +87,6 @@ struct ActionRunner: Sendable {
         case .releaseInstance:
             return .instanceReleased(instance: instance)
         }
-    }
-
-    private func currentVM(_ instance: String) throws -> String {
-        guard let vm = try store.instanceResources(instance).vm else {
-            throw ActionError(message: "\(instance) has no VM (the plan is stale; the next pass re-plans)", retryable: false)
-        }
-        return vm
     }
 
     private func waitRunning(_ vm: VM) async throws -> VM {

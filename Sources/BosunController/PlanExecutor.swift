@@ -110,18 +110,21 @@ struct PlanExecutor: Sendable {
                 return .parked
             }
             let attempt: Int
+            let resources: (vm: String?, disk: String?)
             do {
-                attempt = try store.markRunning(journalID, owner: owner)
+                let running = try await store.startAttempt(journalID, owner: owner, instance: action.instance)
+                attempt = running.attempt
+                resources = (running.vm, running.disk)
             } catch {
                 return .failed("journal: \(error)")
             }
             do {
                 try await bucket.acquire()
                 let effect = try await withTimeout(policy.timeout(for: action.kind.name)) {
-                    try await runner.perform(action, key: key)
+                    try await runner.perform(action, key: key, resources: resources)
                 }
                 await bucket.succeeded()
-                try store.markSucceeded(journalID, effect: effect)
+                try await store.succeedAttempt(journalID, effect: effect)
                 return .succeeded
             } catch {
                 let (retryable, message, hint) = Self.classify(error)
@@ -132,7 +135,7 @@ struct PlanExecutor: Sendable {
                         return .parked
                     }
                     let final = attempt >= policy.retry.maxAttempts && retryable ? "\(message) (gave up after \(attempt) attempts)" : message
-                    try? store.markFailed(journalID, error: final)
+                    try? await store.failAttempt(journalID, error: final)
                     logger.warning("action failed", metadata: [
                         "cluster": "\(cluster)", "instance": "\(action.instance ?? "-")", "kind": "\(action.kind.name)", "error": "\(final)",
                     ])
@@ -140,7 +143,7 @@ struct PlanExecutor: Sendable {
                 }
                 var delay = policy.retry.delay(afterAttempt: attempt, unit: random.unit())
                 if let hint, hint > delay { delay = hint }
-                try? store.noteRetry(journalID, error: message, after: delay)
+                try? await store.retryAttempt(journalID, error: message, after: delay)
                 try? await Task.sleep(for: delay)
             }
         }

@@ -293,7 +293,7 @@ public final class Reconciler: Sendable {
         logger.info("executing plan", metadata: ["cluster": "\(cluster)", "plan": "\(planID)", "actions": "\(plan.actions.count)"])
         let executor = PlanExecutor(
             cluster: cluster,
-            runner: ActionRunner(cluster: cluster, provider: handle.infrastructure, agent: handle.agent, store: store, policy: policy),
+            runner: ActionRunner(cluster: cluster, provider: handle.infrastructure, agent: handle.agent, policy: policy),
             store: store, pool: pool, bucket: handle.bucket, policy: policy, random: random, owner: owner, stop: stop, logger: logger)
         let result = await executor.execute(plan, journalIDs: journalIDs, planID: planID)
         if let first = result.failed.first {

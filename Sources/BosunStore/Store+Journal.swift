@@ -34,46 +34,86 @@ extension Store {
 
     /// Marks an action running for `owner`; returns the attempt number.
     public func markRunning(_ id: Int64, owner: String) throws -> Int {
-        try write { db in
-            let statement = try db.cachedStatement(sql: """
-                UPDATE actions SET state = 'running', owner = ?, attempts = attempts + 1,
-                    started_at = coalesce(started_at, ?), next_attempt_at = NULL
-                WHERE id = ? RETURNING attempts
-                """)
-            return try Int.fetchOne(statement, arguments: [owner, now(), id]) ?? 1
-        }
+        try write { db in try Self.running(db, id, owner: owner, instance: nil, at: now()).attempt }
     }
 
     /// Notes a retryable failure and when the next attempt is due.
     public func noteRetry(_ id: Int64, error: String, after delay: Duration) throws {
-        let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
-        try write { db in
-            try db.execute(
-                sql: "UPDATE actions SET last_error = ?, next_attempt_at = ? WHERE id = ?",
-                arguments: [error, now().addingTimeInterval(seconds), id])
-        }
+        try write { db in try Self.retry(db, id, error: error, due: due(after: delay)) }
     }
 
     /// Marks an action succeeded and applies its effect, atomically.
     public func markSucceeded(_ id: Int64, effect: ActionEffect) throws {
-        try write { db in
-            try apply(effect, db)
-            try db.cachedStatement(sql: "UPDATE actions SET state = 'succeeded', finished_at = ?, next_attempt_at = NULL WHERE id = ?")
-                .execute(arguments: [now(), id])
-        }
+        try write { db in try succeeded(db, id, effect: effect) }
     }
 
     /// Marks an action failed for good, with an event.
     public func markFailed(_ id: Int64, error: String) throws {
-        try write { db in
-            try db.execute(
-                sql: "UPDATE actions SET state = 'failed', last_error = ?, finished_at = ?, next_attempt_at = NULL WHERE id = ?",
-                arguments: [error, now(), id])
-            if let row = try Row.fetchOne(db, sql: "SELECT cluster, instance_id, kind, attempts FROM actions WHERE id = ?", arguments: [id]) {
-                try insertEvent(
-                    db, cluster: row["cluster"], instance: row["instance_id"], kind: "action-failed",
-                    message: "\(row["kind"] as String) failed after \(row["attempts"] as Int) attempt(s): \(error)")
-            }
+        try write { db in try failed(db, id, error: error) }
+    }
+
+    // MARK: - The executor's attempts, group-committed
+
+    /// `markRunning`, and in the same transaction the VM and disk `instance` has now (an attempt
+    /// resolves "the instance's VM" from the records as they are when it starts). Returns once
+    /// committed: only then may the provider be called.
+    public func startAttempt(_ id: Int64, owner: String, instance: String?) async throws -> (attempt: Int, vm: String?, disk: String?) {
+        let at = now()
+        return try await groupCommit.write { db in try Self.running(db, id, owner: owner, instance: instance, at: at) }
+    }
+
+    /// `markSucceeded`, group-committed.
+    public func succeedAttempt(_ id: Int64, effect: ActionEffect) async throws {
+        try await groupCommit.write { db in try self.succeeded(db, id, effect: effect) }
+    }
+
+    /// `noteRetry`, group-committed.
+    public func retryAttempt(_ id: Int64, error: String, after delay: Duration) async throws {
+        let due = due(after: delay)
+        try await groupCommit.write { db in try Self.retry(db, id, error: error, due: due) }
+    }
+
+    /// `markFailed`, group-committed.
+    public func failAttempt(_ id: Int64, error: String) async throws {
+        try await groupCommit.write { db in try self.failed(db, id, error: error) }
+    }
+
+    private func due(after delay: Duration) -> Date {
+        now().addingTimeInterval(Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+    }
+
+    private static func running(_ db: Database, _ id: Int64, owner: String, instance: String?, at: Date) throws -> (attempt: Int, vm: String?, disk: String?) {
+        let attempt = try Int.fetchOne(
+            db.cachedStatement(sql: """
+                UPDATE actions SET state = 'running', owner = ?, attempts = attempts + 1,
+                    started_at = coalesce(started_at, ?), next_attempt_at = NULL
+                WHERE id = ? RETURNING attempts
+                """),
+            arguments: [owner, at, id]) ?? 1
+        guard let instance else { return (attempt, nil, nil) }
+        let (vm, disk) = try instanceResources(db, instance)
+        return (attempt, vm, disk)
+    }
+
+    private static func retry(_ db: Database, _ id: Int64, error: String, due: Date) throws {
+        try db.cachedStatement(sql: "UPDATE actions SET last_error = ?, next_attempt_at = ? WHERE id = ?").execute(arguments: [error, due, id])
+    }
+
+    private func succeeded(_ db: Database, _ id: Int64, effect: ActionEffect) throws {
+        try apply(effect, db)
+        try db.cachedStatement(sql: "UPDATE actions SET state = 'succeeded', finished_at = ?, next_attempt_at = NULL WHERE id = ?")
+            .execute(arguments: [now(), id])
+    }
+
+    private func failed(_ db: Database, _ id: Int64, error: String) throws {
+        try db.cachedStatement(sql: "UPDATE actions SET state = 'failed', last_error = ?, finished_at = ?, next_attempt_at = NULL WHERE id = ?")
+            .execute(arguments: [error, now(), id])
+        if let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT cluster, instance_id, kind, attempts FROM actions WHERE id = ?"), arguments: [id])
+        {
+            try insertEvent(
+                db, cluster: row["cluster"], instance: row["instance_id"], kind: "action-failed",
+                message: "\(row["kind"] as String) failed after \(row["attempts"] as Int) attempt(s): \(error)")
         }
     }
 

@@ -190,13 +190,14 @@ extension Store {
 
     /// The VM and disk the database says an instance currently has.
     public func instanceResources(_ instance: String) throws -> (vm: String?, disk: String?) {
-        try pool.read { db in
-            let vm = try String.fetchOne(db.cachedStatement(sql: "SELECT vm_id FROM instances WHERE id = ?"), arguments: [instance])
-            let disk = try String.fetchOne(
-                db,
-                sql: "SELECT id FROM disks WHERE instance_id = ? AND state IN ('attached', 'detached') ORDER BY created_at DESC LIMIT 1",
-                arguments: [instance])
-            return (vm, disk)
-        }
+        try pool.read { db in try Self.instanceResources(db, instance) }
+    }
+
+    static func instanceResources(_ db: Database, _ instance: String) throws -> (vm: String?, disk: String?) {
+        let vm = try String.fetchOne(db.cachedStatement(sql: "SELECT vm_id FROM instances WHERE id = ?"), arguments: [instance])
+        let disk = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM disks WHERE instance_id = ? AND state IN ('attached', 'detached') ORDER BY created_at DESC LIMIT 1"),
+            arguments: [instance])
+        return (vm, disk)
     }
 }

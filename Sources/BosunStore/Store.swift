@@ -12,6 +12,8 @@ public final class Store: Sendable {
     let pool: DatabasePool
     let now: @Sendable () -> Date
     private let writes = Atomic<Int>(0)
+    /// The executor's journal writes, committed in groups (`GroupCommit`).
+    let groupCommit: GroupCommit
     /// Decoded specs by canonical hash: a pass re-reads a spec far more often than it changes,
     /// and decoding JSON costs more than the rest of loading a cluster.
     private let specCache = Mutex<[String: ClusterSpec]>([:])
@@ -20,7 +22,7 @@ public final class Store: Sendable {
     static let specCacheLimit = 50_000
 
     /// Write transactions committed through this store since it was opened (for benchmarks).
-    public var writeTransactions: Int { writes.load(ordering: .relaxed) }
+    public var writeTransactions: Int { writes.load(ordering: .relaxed) + groupCommit.committed }
 
     /// Opens or creates the database at `path` and brings its schema up to date.
     ///
@@ -31,6 +33,7 @@ public final class Store: Sendable {
         self.path = path
         self.pool = try StateDatabase.open(path: path, create: create)
         self.now = now
+        self.groupCommit = GroupCommit(pool: pool)
     }
 
     /// The spec with canonical `json` and `hash`, decoded once per hash.

