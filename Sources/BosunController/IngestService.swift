@@ -73,7 +73,9 @@ public struct IngestService: Service {
 
     private func passLogged() async {
         do {
+            let start = ContinuousClock.now
             let report = try await ingester.pass()
+            logger.debug("ingestion pass finished", metadata: ["seconds": "\(((ContinuousClock.now - start).seconds * 1000).rounded() / 1000)"])
             if !report.isEmpty { await onReport(report) }
         } catch {
             // Already logged by the ingester; the next trigger retries.

@@ -1,6 +1,7 @@
 import BosunProvider
 import Foundation
 import GRDB
+import Synchronization
 
 /// The simulated cloud: a real `InfrastructureProvider` and `NodeAgent` over its own SQLite
 /// file, shared safely by every process that opens it (the controller, `bosun sim …`, tests).
@@ -20,6 +21,10 @@ public final class SimCloud: Sendable {
     /// Items per `inventoryPage` (VMs and disks together): 1,000, as one `DescribeInstances`
     /// page; tests make it small to cross page boundaries with few resources.
     public let inventoryPageSize: Int
+    /// Faults by operation as of a cloud revision: every change to the faults bumps the
+    /// revision (`CloudTable.store`), which each call reads anyway, so the faults table is read
+    /// once per revision instead of once per call.
+    private let faultCache = Mutex<(revision: Int64, faults: [SimOperation: SimFaults])>((-1, [:]))
 
     /// Opens the sim state at `path`, creating it (and its schema) if the file does not exist.
     ///
@@ -78,7 +83,7 @@ public final class SimCloud: Sendable {
     ) async throws(ProviderError) -> T {
         let access: @Sendable (Database) throws -> Outcome<T> = { db in
             let cloud = try CloudTable.load(db)
-            let faults = try CloudTable.faults(db, for: operation)
+            let faults = try self.faults(db, operation, revision: cloud.revision)
             let roll = self.dice.roll(faults, revision: cloud.revision, seed: cloud.seed)
             let moment = Moment(now: self.environment.now().timeIntervalSince1970, cloud: cloud)
             let result: Result<T, ProviderError>
@@ -105,6 +110,16 @@ public final class SimCloud: Sendable {
         }
         if case .failure = result { await count(operation, failed: true) } else { await count(operation, failed: false) }
         return try result.get()
+    }
+
+    private func faults(_ db: Database, _ operation: SimOperation, revision: Int64) throws -> SimFaults {
+        if let known = faultCache.withLock({ $0.revision == revision ? $0.faults[operation] : nil }) { return known }
+        let faults = try CloudTable.faults(db, for: operation)
+        faultCache.withLock { cache in
+            if cache.revision != revision { cache = (revision, [:]) }
+            cache.faults[operation] = faults
+        }
+        return faults
     }
 
     /// Counts the call in memory; when a batch is due, writes it in its own short transaction.

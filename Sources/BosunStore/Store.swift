@@ -69,20 +69,21 @@ public final class Store: Sendable {
     /// Ingestion's view of every known cluster, by name.
     public func clusterIndex() throws -> [String: ClusterIndexEntry] {
         try pool.read { db in
-            let rows = try Row.fetchAll(db, sql: """
+            // Read on every ingestion pass, for every cluster: columns by position, one cursor.
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
                 SELECT name, source_path, spec_hash, generation, lifecycle, deletion, deletion_requested_by,
                        missing_since, teardown_at
                 FROM clusters
-                """)
+                """))
             var out: [String: ClusterIndexEntry] = [:]
-            for row in rows {
-                let name: String = row["name"]
+            while let row = try rows.next() {
+                let name: String = row[0]
                 out[name] = ClusterIndexEntry(
-                    name: name, sourcePath: row["source_path"], hash: row["spec_hash"], generation: row["generation"],
-                    lifecycle: ClusterIndexEntry.Lifecycle(rawValue: row["lifecycle"]) ?? .active,
-                    deletion: DeletionPolicy(rawValue: row["deletion"]) ?? .protect,
-                    operatorDeleted: (row["deletion_requested_by"] as String?) == "operator",
-                    missingSince: row["missing_since"], teardownAt: row["teardown_at"])
+                    name: name, sourcePath: row[1], hash: row[2], generation: row[3],
+                    lifecycle: ClusterIndexEntry.Lifecycle(rawValue: row[4]) ?? .active,
+                    deletion: DeletionPolicy(rawValue: row[5]) ?? .protect,
+                    operatorDeleted: (row[6] as String?) == "operator",
+                    missingSince: row[7], teardownAt: row[8])
             }
             return out
         }
