@@ -45,7 +45,8 @@ final class NodeReader {
             return nil
         }
         var fields = Fields(node: node, path: path)
-        for (keyNode, value) in map {
+        guard let entries = expandingMerges(map, path) else { return nil }
+        for (keyNode, value) in entries {
             guard case .scalar(let key) = keyNode else {
                 fail(keyNode, path, "keys must be plain strings, got \(describe(keyNode))")
                 continue
@@ -70,6 +71,54 @@ final class NodeReader {
             fields.entries[name] = (keyNode, value)
         }
         return fields
+    }
+
+    /// A mapping's entries with YAML merge keys expanded as YAML 1.1 and the usual tools
+    /// (Kubernetes manifests, docker-compose, CI files) do: `<<: *anchor` or `<<: [*a, *b]`
+    /// adds the keys of the merged mappings that the mapping does not set itself, earlier
+    /// mappings in the list winning over later ones. The mapping's own keys come first, in file
+    /// order; a merged value keeps its own position for error messages. Nil (with the problem
+    /// recorded) when a merge key holds anything but a mapping or a list of mappings.
+    func expandingMerges(_ map: Node.Mapping, _ path: String) -> [(key: Node, value: Node)]? {
+        var own: [(key: Node, value: Node)] = []
+        var merges: [Node] = []
+        for (key, value) in map {
+            if case .scalar(let scalar) = key, scalar.string == "<<", scalar.style == .plain {
+                merges.append(value)
+            } else {
+                own.append((key, value))
+            }
+        }
+        guard !merges.isEmpty else { return own }
+        var seen = Set(own.compactMap { entry -> String? in
+            if case .scalar(let scalar) = entry.key { return scalar.string }
+            return nil
+        })
+        var out = own
+        let mergePath = Self.join(path, "<<")
+        for merge in merges {
+            let sources: [Node]
+            switch merge {
+            case .mapping: sources = [merge]
+            case .sequence(let seq): sources = Array(seq)
+            default:
+                fail(merge, mergePath, "a merge key takes a mapping or a list of mappings, got \(describe(merge))")
+                return nil
+            }
+            for source in sources {
+                guard spend(source, mergePath) else { return nil }
+                guard case .mapping(let merged) = source else {
+                    fail(source, mergePath, "a merge key takes a mapping or a list of mappings, got \(describe(source))")
+                    return nil
+                }
+                guard let inner = expandingMerges(merged, path) else { return nil }
+                for entry in inner {
+                    if case .scalar(let scalar) = entry.key, !seen.insert(scalar.string).inserted { continue }
+                    out.append(entry)
+                }
+            }
+        }
+        return out
     }
 
     func sequence(_ node: Node, _ path: String, min: Int, max: Int) -> [Node]? {
@@ -190,7 +239,8 @@ final class NodeReader {
             return .array(out)
         case .mapping(let map):
             var out: [String: JSONValue] = [:]
-            for (keyNode, value) in map {
+            guard let entries = expandingMerges(map, path) else { return nil }
+            for (keyNode, value) in entries {
                 guard case .scalar(let key) = keyNode else {
                     fail(keyNode, path, "keys must be plain strings, got \(describe(keyNode))")
                     return nil
