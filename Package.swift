@@ -96,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "bosun",
             dependencies: [
-                "BosunModel", "BosunSpec", "BosunStore", "BosunController", "BosunProvider", "BosunSim", "BosunPlanner",
+                "BosunModel", "BosunSpec", "BosunStore", "BosunController", "BosunProvider", "BosunSim", "BosunPlanner", "BosunAWS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -28,8 +28,22 @@ extension AWSProvider {
     }
 
     /// Finds `lb`'s target group or creates it (the settings' protocol and port, default TCP
-    /// 6443, instance targets, in the subnets' VPC).
-    func ensureTargetGroup(_ lb: String) async throws(AWSAPIError) -> String {
+    /// 6443, instance targets, in the subnets' VPC). Concurrent calls share one lookup and
+    /// create; a name another process created meanwhile (`DuplicateTargetGroupName`) is
+    /// looked up again.
+    func ensureTargetGroup(_ lb: String) async throws -> String {
+        if let arn = targetGroups.withLock({ $0[lb] }) { return arn }
+        return try await targetGroupCreates.run(lb) { [self] in
+            do {
+                return try await findOrCreateTargetGroup(lb)
+            } catch let error as AWSAPIError where error.code == "DuplicateTargetGroupName" {
+                if let arn = try await targetGroupARN(lb) { return arn }
+                throw error
+            }
+        }
+    }
+
+    private func findOrCreateTargetGroup(_ lb: String) async throws(AWSAPIError) -> String {
         if let arn = try await targetGroupARN(lb) { return arn }
         var p: [(String, String)] = [
             ("Name", Self.targetGroupName(lb)), ("Protocol", settings.targetGroupProtocol), ("Port", String(settings.targetGroupPort)),

@@ -17,6 +17,7 @@ public final class AWSProvider: InfrastructureProvider, NodeAgent, InventoryProv
     let ssm: SSMClient
     let vmCreates = SingleFlight<VM>()
     let diskCreates = SingleFlight<Disk>()
+    let targetGroupCreates = SingleFlight<String>()
     /// AZ → the subnet instances go to (from the settings, else the AZ's default subnet).
     let subnets = Mutex<[String: EC2Subnet]>([:])
     /// Load balancer → target group ARN, once seen.

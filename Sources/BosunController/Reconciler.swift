@@ -76,7 +76,7 @@ public final class Reconciler: Sendable {
     /// that is not reconciled. Throws `ObservationFailure` when the provider cannot be read.
     public func drift(_ cluster: String) async throws -> (plan: Plan, findings: [Finding], mode: HealingMode)? {
         guard let state = try store.clusterState(cluster), state.lifecycle.isReconciled else { return nil }
-        let handle = try providers.handle(state.spec.provider)
+        let handle = try providers.handle(for: state.spec)
         let observed = try await Observer(handle: handle, cluster: cluster).observe(loadBalancers: state.loadBalancers)
         let goal: PlanGoal = state.lifecycle == .deleting ? .teardown : .converge
         let gate = HealingGate(spec: state.spec, unhealthy: unhealthy(state, observed))
@@ -94,7 +94,7 @@ public final class Reconciler: Sendable {
             // `bosun heal resume` changes nothing in the cloud, but its pass is due now.
             if try store.healOverrideRequested(cluster: cluster) { return true }
             guard let state = try store.clusterState(cluster), state.lifecycle.isReconciled else { return false }
-            let handle = try providers.handle(state.spec.provider)
+            let handle = try providers.handle(for: state.spec)
             let observed = try await Observer(handle: handle, cluster: cluster).observe(loadBalancers: state.loadBalancers)
             return fingerprint(observed, state.spec) != known
         } catch {
@@ -148,7 +148,7 @@ public final class Reconciler: Sendable {
             if let window = sweptWithin, let seen = seenSettled.withLock({ $0[cluster] }), ContinuousClock.now - seen <= window {
                 return true
             }
-            let handle = try providers.handle(state.spec.provider)
+            let handle = try providers.handle(for: state.spec)
             let observed = try await Observer(handle: handle, cluster: cluster).observe(loadBalancers: state.loadBalancers)
             return fingerprint(observed, state.spec) == known
         } catch {
@@ -208,7 +208,7 @@ public final class Reconciler: Sendable {
 
     private func pass(_ state: ClusterState) async throws -> PassOutcome {
         let cluster = state.name
-        let handle = try providers.handle(state.spec.provider)
+        let handle = try providers.handle(for: state.spec)
         let observer = Observer(handle: handle, cluster: cluster)
         let recovered: Bool
         do {

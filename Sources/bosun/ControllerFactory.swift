@@ -23,9 +23,10 @@ struct ControllerFactory {
             throw ExitCode.failure
         }
         let policy = execution.policy
-        let registry = ProviderRegistry([
-            .sim: ProviderHandle(infrastructure: sim, agent: sim, bucket: TokenBucket(ratePerSecond: policy.rateLimit)),
-        ])
+        let aws = AWSHandles(bucket: TokenBucket(ratePerSecond: policy.rateLimit))
+        var handles = [ProviderKind.sim: ProviderHandle(infrastructure: sim, agent: sim, bucket: TokenBucket(ratePerSecond: policy.rateLimit))]
+        handles[.aws] = aws.defaultHandle()  // for the drift sweep; passes use the spec's region
+        let registry = ProviderRegistry(handles, resolvers: [.aws: { try aws.handle(for: $0) }])
         let owner = LeaseOwner.name(role: role)
         let seed = UInt64(UInt32(truncatingIfNeeded: getpid())) &* 0x9E37_79B9 &+ UInt64(Date().timeIntervalSince1970 * 1000)
         reconciler = Reconciler(
