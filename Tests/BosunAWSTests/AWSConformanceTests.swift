@@ -7,7 +7,8 @@ import Testing
 /// The provider contract against a real moto server (`MotoServer`), reset before each test.
 /// Serialized: moto answers one request at a time, and a reset would pull the floor from
 /// under a parallel test.
-@Suite(.serialized) struct AWSConformanceTests {
+extension MotoTests {
+@Suite struct AWSConformanceTests {
     static let fixture = ConformanceFixture(
         clusterPrefix: "conf", azs: ["us-east-1a", "us-east-1b"], vmType: "t3.micro", image: "ami-12c6146b", diskType: "gp3",
         diskSizeMiB: 1024, deadline: .seconds(30), pollInterval: .milliseconds(100), attempts: 8, retryDelay: .milliseconds(100))
@@ -25,4 +26,5 @@ import Testing
         let provider = try await MotoServer.shared.provider()
         try await AgentConformance(fixture: Self.fixture) { (provider, provider) }.check(rule)
     }
+}
 }

@@ -1,6 +1,10 @@
 import AsyncHTTPClient
 import BosunAWS
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
 
 /// A moto server for the tests: started on a free loopback port on first use, shared by every
 /// test of the process, reset with `POST /moto-api/reset`, and killed when the test process
@@ -14,8 +18,6 @@ actor MotoServer {
     }
 
     private var started: URL?
-    private var process: Process?
-    private var keepAlive: Pipe?
 
     /// The server's URL, starting it if needed and waiting (poll with a deadline) until it answers.
     func url() async throws -> URL {
@@ -25,14 +27,10 @@ actor MotoServer {
         }
         let port = try Self.freePort()
         let url = URL(string: "http://127.0.0.1:\(port)")!
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "\"$0\" -H 127.0.0.1 -p \(port) >/dev/null 2>&1 & pid=$!; cat >/dev/null; kill $pid", executable]
-        let pipe = Pipe()
-        process.standardInput = pipe
-        try process.run()
-        self.process = process
-        keepAlive = pipe
+        // A watchdog shell kills moto once this test process is gone, however it ends.
+        let watchdog = "\"$0\" -H 127.0.0.1 -p \(port) & pid=$!; while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; kill -9 $pid"
+        _ = try Spawn.start(
+            "/bin/sh", ["-c", watchdog, executable], environment: ProcessInfo.processInfo.environment, stdout: "/dev/null", stderr: "/dev/null")
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             if (try? await Self.post(url.appendingPathComponent("moto-api/reset"))) == 200 {
@@ -92,3 +90,7 @@ actor MotoServer {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 }
+
+/// Every test that uses the shared moto server, one at a time: moto answers one request at a
+/// time, and each test resets it.
+@Suite(.serialized) enum MotoTests {}
