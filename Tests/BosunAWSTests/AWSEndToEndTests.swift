@@ -88,7 +88,7 @@ extension MotoTests {
 
         func inventory(terminating name: String? = nil) async throws -> Inventory {
             let output = try await Spawn.run(
-                "/usr/bin/env", ["python3", Tools.tool("aws_inventory.py"), endpoint.absoluteString, "prod"] + (name.map { [$0] } ?? []))
+                Tools.python(), [Tools.tool("aws_inventory.py"), endpoint.absoluteString, "prod"] + (name.map { [$0] } ?? []))
             return try JSONDecoder().decode(Inventory.self, from: Data(output.utf8))
         }
     }

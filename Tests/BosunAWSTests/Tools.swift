@@ -23,6 +23,15 @@ enum Tools {
         return debug
     }
 
+    /// The Python that runs moto (beside `moto_server`, so it has boto3), else `python3`.
+    static func python() -> String {
+        if let moto = MotoServer.find("moto_server") {
+            let python = URL(fileURLWithPath: moto).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("python3").path
+            if FileManager.default.isExecutableFile(atPath: python) { return python }
+        }
+        return "/usr/bin/python3"
+    }
+
     static func tool(_ name: String) -> String {
         Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent("tools/\(name)").path
     }
@@ -41,7 +50,7 @@ struct Proxy {
     static func start(upstream: URL, arguments: [String]) async throws -> Proxy {
         let port = try MotoServer.freePort()
         let child = try Spawn.start(
-            "/usr/bin/env", ["python3", Tools.tool("moto_proxy.py"), "--port", String(port), "--upstream", upstream.absoluteString] + arguments,
+            Tools.python(), [Tools.tool("moto_proxy.py"), "--port", String(port), "--upstream", upstream.absoluteString] + arguments,
             environment: ProcessInfo.processInfo.environment, stdout: "/dev/null", stderr: "/dev/null")
         let proxy = Proxy(child: child, url: URL(string: "http://127.0.0.1:\(port)")!)
         let deadline = ContinuousClock.now + .seconds(20)
