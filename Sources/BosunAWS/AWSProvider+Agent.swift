@@ -24,11 +24,7 @@ extension AWSProvider {
     }
 
     public func health(cluster: String) async throws -> [String: NodeHealth] {
-        try await aws {
-            let instances = try await describeInstances([("tag:\(AWSTags.cluster)", [cluster]), ("instance-state-name", AWSTags.liveInstanceStates)])
-                .filter { $0.tags[AWSTags.cluster] == cluster }
-            return try await healthReports(instances)
-        }
+        try await aws { try await healthReports(try await clusterInstances(cluster)) }
     }
 
     /// Agent reports for `instances` (already described): none for a booting instance or one

@@ -43,7 +43,7 @@ extension AWSProvider {
         }
     }
 
-    private func findOrCreateTargetGroup(_ lb: String) async throws(AWSAPIError) -> String {
+    private func findOrCreateTargetGroup(_ lb: String) async throws -> String {
         if let arn = try await targetGroupARN(lb) { return arn }
         var p: [(String, String)] = [
             ("Name", Self.targetGroupName(lb)), ("Protocol", settings.targetGroupProtocol), ("Port", String(settings.targetGroupPort)),

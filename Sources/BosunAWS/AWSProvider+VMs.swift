@@ -3,11 +3,7 @@ import Foundation
 
 extension AWSProvider {
     public func listVMs(cluster: String) async throws -> [VM] {
-        try await aws {
-            try await describeInstances([("tag:\(AWSTags.cluster)", [cluster]), ("instance-state-name", AWSTags.liveInstanceStates)])
-                .compactMap(AWSTags.vm)
-                .filter { $0.cluster == cluster }
-        }
+        try await aws { try await clusterInstances(cluster).compactMap(AWSTags.vm) }
     }
 
     /// Looks the key up by tag first (moto ignores `ClientToken`, and a crashed controller

@@ -18,6 +18,13 @@ public final class AWSProvider: InfrastructureProvider, NodeAgent, InventoryProv
     let vmCreates = SingleFlight<VM>()
     let diskCreates = SingleFlight<Disk>()
     let targetGroupCreates = SingleFlight<String>()
+    let clusterReads = SingleFlight<[EC2Instance]>()
+    let subnetReads = SingleFlight<EC2Subnet?>()
+    /// Cluster → its instances as last described, with when and at which write generation:
+    /// `listVMs` and `health` of one pass share one `DescribeInstances`.
+    let clusterMemo = Mutex<[String: (at: ContinuousClock.Instant, generation: Int, instances: [EC2Instance])]>([:])
+    /// How long a cluster's description is reused when this process changed nothing since.
+    let memoLifetime: Duration = .seconds(2)
     /// AZ → the subnet instances go to (from the settings, else the AZ's default subnet).
     let subnets = Mutex<[String: EC2Subnet]>([:])
     /// Load balancer → target group ARN, once seen.
@@ -110,8 +117,34 @@ public final class AWSProvider: InfrastructureProvider, NodeAgent, InventoryProv
         }
     }
 
-    /// The subnet for `az`: the settings' or the AZ's default subnet.
-    func subnet(az: String) async throws(AWSAPIError) -> EC2Subnet? {
+    /// A cluster's live instances. Concurrent callers share one `DescribeInstances`, and a
+    /// description younger than `memoLifetime` is reused while this process made no write.
+    func clusterInstances(_ cluster: String) async throws -> [EC2Instance] {
+        let generation = transport.writeGeneration
+        let lifetime = memoLifetime
+        if let memo = clusterMemo.withLock({ $0[cluster] }), memo.generation == generation, ContinuousClock.now - memo.at < lifetime {
+            return memo.instances
+        }
+        // Keyed by generation too: a caller joins only a read that began after its own writes.
+        return try await clusterReads.run("\(generation)|\(cluster)") { [self] in
+            let started = ContinuousClock.now
+            let found = try await describeInstances([("tag:\(AWSTags.cluster)", [cluster]), ("instance-state-name", AWSTags.liveInstanceStates)])
+                .filter { $0.tags[AWSTags.cluster] == cluster }
+            clusterMemo.withLock { memo in
+                memo = memo.filter { ContinuousClock.now - $0.value.at < lifetime }
+                memo[cluster] = (started, generation, found)
+            }
+            return found
+        }
+    }
+
+    /// The subnet for `az`: the settings' or the AZ's default subnet (one lookup per AZ).
+    func subnet(az: String) async throws -> EC2Subnet? {
+        if let cached = subnets.withLock({ $0[az] }) { return cached }
+        return try await subnetReads.run(az) { [self] in try await lookUpSubnet(az: az) }
+    }
+
+    private func lookUpSubnet(az: String) async throws(AWSAPIError) -> EC2Subnet? {
         if let cached = subnets.withLock({ $0[az] }) { return cached }
         var p = QueryParameters()
         if let id = settings.subnets[az] {
@@ -126,7 +159,7 @@ public final class AWSProvider: InfrastructureProvider, NodeAgent, InventoryProv
 
     /// The VPC target groups are created in: that of the first configured subnet, else the
     /// default VPC's (the subnet of the region's first AZ with a default subnet).
-    func vpcID() async throws(AWSAPIError) -> String {
+    func vpcID() async throws -> String {
         if let (az, _) = settings.subnets.sorted(by: { $0.key < $1.key }).first, let subnet = try await subnet(az: az) { return subnet.vpcId }
         var p = QueryParameters()
         p.filters([("default-for-az", ["true"])])

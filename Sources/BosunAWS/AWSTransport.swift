@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import BosunProvider
 import Foundation
 import NIOCore
+import Synchronization
 
 /// Sends signed requests to one region's endpoints over one shared `HTTPClient`, counts them,
 /// and turns every failure into `AWSAPIError`. A refusal (throttling, 503) is resent after an
@@ -13,6 +14,11 @@ public final class AWSTransport: Sendable {
     let client: HTTPClient
     let refusalAttempts: Int
     let requestTimeout: TimeAmount
+    private let writes = Atomic<Int>(0)
+
+    /// Bumped before and after every call that may change something (any action but
+    /// `Describe…`, `Get…` and `List…`), so readers can tell whether a cached read may be stale.
+    public var writeGeneration: Int { writes.load(ordering: .acquiring) }
 
     public init(configuration: AWSConfiguration, calls: AWSCallCounter = AWSCallCounter(), refusalAttempts: Int = 4, requestTimeout: TimeAmount = .seconds(30)) {
         self.configuration = configuration
@@ -30,6 +36,10 @@ public final class AWSTransport: Sendable {
         decodeError: @Sendable (Data) -> (code: String, message: String)?
     ) async throws(AWSAPIError) -> Data {
         let label = "\(service == .elbv2 ? "elbv2" : service.rawValue):\(action)"
+        let isWrite = !(action.hasPrefix("Describe") || action.hasPrefix("Get") || action.hasPrefix("List"))
+        // Before and after: a read that overlapped the write is stale either way.
+        if isWrite { writes.add(1, ordering: .releasing) }
+        defer { if isWrite { writes.add(1, ordering: .releasing) } }
         var attempt = 0
         while true {
             attempt += 1
