@@ -58,13 +58,28 @@ extension AWSProvider {
                     }
                     return disk
                 }
-                var p = QueryParameters()
-                p.add("AvailabilityZone", request.az)
-                p.add("Size", String(AWSTags.gib(forMiB: request.sizeMiB)))
-                p.add("VolumeType", request.type ?? settings.defaultVolumeType)
-                p.add("ClientToken", AWSTags.clientToken(request.idempotencyKey))
-                p.tagSpecification(1, resourceType: "volume", tags: AWSTags.diskTags(request))
-                let made = try await ec2.call("CreateVolume", p.items, as: EC2Volume.self)
+                // As for instances: a replayed token may answer a volume since deleted.
+                var salt = ""
+                var made: EC2Volume?
+                for _ in 0..<3 {
+                    var p = QueryParameters()
+                    p.add("AvailabilityZone", request.az)
+                    p.add("Size", String(AWSTags.gib(forMiB: request.sizeMiB)))
+                    p.add("VolumeType", request.type ?? settings.defaultVolumeType)
+                    p.add("ClientToken", AWSTags.clientToken(request.idempotencyKey + salt))
+                    p.tagSpecification(1, resourceType: "volume", tags: AWSTags.diskTags(request))
+                    let answer = try await ec2.call("CreateVolume", p.items, as: EC2Volume.self)
+                    if ["deleting", "deleted"].contains(answer.status ?? "") {
+                        salt += "+" + answer.volumeId
+                        continue
+                    }
+                    made = answer
+                    break
+                }
+                guard let made else {
+                    throw ProviderError(
+                        .retryable, code: ProviderError.incorrectState, message: "CreateVolume keeps answering deleted volumes for key \(request.idempotencyKey)")
+                }
                 return Disk(
                     id: made.volumeId, cluster: request.cluster, instanceID: request.instanceID, az: made.availabilityZone,
                     sizeMiB: request.sizeMiB, type: request.type == nil ? nil : (made.volumeType ?? request.type), attachedTo: nil,

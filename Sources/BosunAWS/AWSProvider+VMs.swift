@@ -20,7 +20,17 @@ extension AWSProvider {
                     try checkSame(vm, request)
                     return vm
                 }
-                return try await runInstance(request)
+                // AWS answers a repeated ClientToken with the instance it first made, even after
+                // that one was terminated (a key is reused to re-create a VM that vanished):
+                // then run again under a token salted with the dead instance's id.
+                var salt = ""
+                for _ in 0..<3 {
+                    let vm = try await runInstance(request, salt: salt)
+                    guard let dead = vm.dead else { return vm.vm }
+                    salt += "+" + dead
+                }
+                throw ProviderError(
+                    .retryable, code: ProviderError.incorrectState, message: "RunInstances keeps answering terminated instances for key \(request.idempotencyKey)")
             }
         }
     }
@@ -35,13 +45,14 @@ extension AWSProvider {
         }
     }
 
-    private func runInstance(_ r: VMRequest) async throws -> VM {
+    /// Runs one instance; `dead` is set (and `vm` meaningless) when AWS replayed a terminated one.
+    private func runInstance(_ r: VMRequest, salt: String) async throws -> (vm: VM, dead: String?) {
         var p = QueryParameters()
         p.add("ImageId", r.image)
         p.add("InstanceType", r.vmType)
         p.add("MinCount", "1")
         p.add("MaxCount", "1")
-        p.add("ClientToken", AWSTags.clientToken(r.idempotencyKey))
+        p.add("ClientToken", AWSTags.clientToken(r.idempotencyKey + salt))
         if let subnet = try await subnet(az: r.az) {
             p.add("SubnetId", subnet.subnetId)
         } else {
@@ -61,11 +72,18 @@ extension AWSProvider {
         guard let made = response.instancesSet?.items.first else {
             throw AWSAPIError(action: "ec2:RunInstances", status: 200, code: "MalformedResponse", message: "no instance in the answer")
         }
+        if ["shutting-down", "terminated"].contains(made.instanceState.name) {
+            let vm = VM(
+                id: made.instanceId, cluster: r.cluster, group: r.group, index: r.index, instanceID: r.instanceID, az: r.az,
+                vmType: r.vmType, image: r.image, state: .creating, idempotencyKey: r.idempotencyKey)
+            return (vm, made.instanceId)
+        }
         recentlyCreated.withLock { $0[made.instanceId] = .now }
-        return VM(
+        let vm = VM(
             id: made.instanceId, cluster: r.cluster, group: r.group, index: r.index, instanceID: r.instanceID,
             az: made.placement?.availabilityZone ?? r.az, vmType: made.instanceType ?? r.vmType, image: made.imageId ?? r.image,
             state: AWSTags.vmState(made.instanceState.name) ?? .creating, idempotencyKey: r.idempotencyKey)
+        return (vm, nil)
     }
 
     /// Terminates; a missing instance counts as deleted. Attached EBS volumes are detached by

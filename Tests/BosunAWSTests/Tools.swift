@@ -42,6 +42,7 @@ struct Proxy {
     struct Stats: Decodable {
         var calls: [String: Int]
         var throttled: Int
+        var replayed: Int
     }
 
     let child: Spawn

@@ -4,13 +4,22 @@ unchanged, optionally answers the first N calls of one action with AWS's throttl
 (RequestLimitExceeded) and optionally delays every call. GET /proxy-stats answers JSON counts.
 
 usage: moto_proxy.py --port P --upstream http://127.0.0.1:M [--throttle ACTION --times N] [--delay-ms D]
+                     [--replay-terminated N]
+--replay-terminated N answers the first N RunInstances as AWS answers a ClientToken whose
+instance has since been terminated: with that terminated instance.
 """
 import argparse, json, threading, time, urllib.parse, urllib.request, urllib.error
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 args = None
 lock = threading.Lock()
-stats = {"calls": {}, "throttled": 0}
+stats = {"calls": {}, "throttled": 0, "replayed": 0}
+
+REPLAY = (b'<?xml version="1.0" encoding="UTF-8"?>\n<RunInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
+          b'<reservationId>r-0dead</reservationId><instancesSet><item><instanceId>i-0dead0000000000%d</instanceId>'
+          b'<imageId>ami-12c6146b</imageId><instanceState><code>48</code><name>terminated</name></instanceState>'
+          b'<instanceType>t3.micro</instanceType><placement><availabilityZone>us-east-1a</availabilityZone></placement>'
+          b'</item></instancesSet></RunInstancesResponse>')
 
 THROTTLE = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>RequestLimitExceeded</Code>'
             b'<Message>Request limit exceeded.</Message></Error></Errors><RequestID>proxy</RequestID></Response>')
@@ -49,10 +58,16 @@ class Handler(BaseHTTPRequestHandler):
             throttle = args.throttle == action and stats["throttled"] < args.times
             if throttle:
                 stats["throttled"] += 1
+            replay = action == "RunInstances" and stats["replayed"] < args.replay_terminated
+            if replay:
+                stats["replayed"] += 1
         if args.delay_ms:
             time.sleep(args.delay_ms / 1000.0)
         if throttle:
             self.reply(400, THROTTLE, "text/xml")
+            return
+        if replay:
+            self.reply(200, REPLAY % stats["replayed"], "text/xml")
             return
         headers = {k: v for k, v in self.headers.items() if k.lower() not in ("content-length", "connection")}
         request = urllib.request.Request(args.upstream + self.path, data=body if self.command == "POST" else None,
@@ -78,5 +93,6 @@ if __name__ == "__main__":
     parser.add_argument("--throttle")
     parser.add_argument("--times", type=int, default=0)
     parser.add_argument("--delay-ms", type=int, default=0)
+    parser.add_argument("--replay-terminated", type=int, default=0)
     args = parser.parse_args()
     ThreadingHTTPServer(("127.0.0.1", args.port), Handler).serve_forever()
