@@ -71,6 +71,7 @@ extension MotoTests {
             env["AWS_SECRET_ACCESS_KEY"] = "test-secret"
             env["AWS_ENDPOINT_URL"] = endpoint.absoluteString
             env["BOSUN_AWS_LIVENESS"] = "instance-state"
+            env["AWS_REGION"] = "us-east-1"  // the drift sweep reads the environment's region
             return env
         }
 
@@ -125,6 +126,49 @@ extension MotoTests {
         // The master's disk followed it to the new instance.
         let disk = first.volumes.first { $0.instance == victim.id }?.id
         #expect(healed.volumes.first { $0.id == disk }?.instance == replacement.id)
+    }
+
+    /// The controller (`bosun run`) converges, and its drift sweep (one inventory sweep of the
+    /// region) notices an instance terminated behind its back and replaces it.
+    @Test func theControllerHealsAnOutOfBandTermination() async throws {
+        try await MotoServer.shared.reset()
+        let sandbox = try Sandbox(endpoint: try await MotoServer.shared.url())
+        let run = try sandbox.bosun(["run", "--drift-interval", "2s"])
+        do {
+            let converged = try await Self.poll(sandbox) { Self.isConverged($0) }
+            let victim = try #require(converged.instances.first { $0.name == "prod/worker/1" })
+            _ = try await sandbox.inventory(terminating: "prod/worker/1")
+            let healed = try await Self.poll(sandbox) { inventory in
+                Self.isConverged(inventory) && !inventory.instances.contains { $0.id == victim.id }
+            }
+            Self.expectConverged(healed)
+        } catch {
+            run.kill(SIGKILL)
+            _ = try? await run.wait()
+            throw error
+        }
+        run.kill(SIGTERM)
+        #expect(try await run.wait() == 0)
+    }
+
+    /// Polls moto (every 500 ms, for up to 60 s) until `done`.
+    static func poll(_ sandbox: Sandbox, _ done: (Inventory) -> Bool) async throws -> Inventory {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
+            let inventory = try await sandbox.inventory()
+            if done(inventory) { return inventory }
+            guard ContinuousClock.now < deadline else {
+                throw Tools.Failure(description: "not converged within 60 s: \(inventory.instances.map { "\($0.name ?? "?") \($0.state)" })")
+            }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+    }
+
+    static func isConverged(_ inventory: Inventory) -> Bool {
+        let running = inventory.instances.filter { $0.state == "running" }
+        let masters = Set(running.filter { $0.name?.contains("master") == true }.map(\.id))
+        return running.count == 5 && inventory.instances.count == 5 && masters.count == 3
+            && Set(inventory.targets["prod-api"] ?? []) == masters && Set(inventory.volumes.compactMap(\.instance)) == masters
     }
 
     @Test func sigkillDuringApplyLeavesNoDuplicate() async throws {
