@@ -43,13 +43,30 @@ final class AWSHandles: Sendable {
         }
     }
 
-    /// The handle for the drift sweep (no spec): the environment's region, if it names one.
-    func defaultHandle() -> ProviderHandle? {
-        guard let configuration = try? AWSConfiguration.resolve(environment: environment) else { return nil }
-        let spec = ClusterSpec(
-            name: "sweep", provider: .aws, region: configuration.region, image: "", kubernetes: KubernetesSpec(version: "0.0.0"),
+    /// The handle for the drift sweep (no spec): an inventory over every region served so far
+    /// and the environment's region (if it names one). Before any pass has run it may sweep
+    /// nothing; every aws cluster then looks drifted and its pass runs, as at start-up anyway.
+    func sweepHandle() -> ProviderHandle {
+        let environmentRegion = (try? AWSConfiguration.resolve(environment: environment))?.region
+        let sweep = AWSRegionalSweep { [self] in
+            var regions: [String: AWSProvider] = [:]
+            if let region = environmentRegion, regions[region] == nil, let handle = try? handle(for: Self.spec(region: region)),
+                let provider = handle.infrastructure as? AWSProvider
+            {
+                regions[region] = provider
+            }
+            for handle in cache.withLock({ Array($0.values) }) {
+                if let provider = handle.infrastructure as? AWSProvider { regions[provider.transport.configuration.region] = provider }
+            }
+            return regions
+        }
+        return ProviderHandle(infrastructure: sweep, agent: AWSSweepAgent(), bucket: bucket)
+    }
+
+    private static func spec(region: String) -> ClusterSpec {
+        ClusterSpec(
+            name: "sweep", provider: .aws, region: region, image: "", kubernetes: KubernetesSpec(version: "0.0.0"),
             update: .defaults, healing: .defaults, deletion: .protect, groups: [])
-        return try? handle(for: spec)
     }
 
     static func settings(_ spec: AWSClusterSettings) -> AWSProviderSettings {
@@ -59,4 +76,12 @@ final class AWSHandles: Sendable {
             healthCheckProtocol: spec.targetGroup.healthCheckProtocol, healthCheckPort: spec.targetGroup.healthCheckPort,
             healthCheckPath: spec.targetGroup.healthCheckPath)
     }
+}
+
+/// The sweep handle's agent: its reports come with the inventory pages, so it has nothing to do.
+struct AWSSweepAgent: NodeAgent {
+    func startJobs(vmID: String, jobs: [String]) async throws { throw ProviderError(.terminal, code: "NotRoutable", message: "use the spec's handle") }
+    func stopJobs(vmID: String) async throws { throw ProviderError(.terminal, code: "NotRoutable", message: "use the spec's handle") }
+    func restartJobs(vmID: String, jobs: [String]) async throws { throw ProviderError(.terminal, code: "NotRoutable", message: "use the spec's handle") }
+    func health(cluster: String) async throws -> [String: NodeHealth] { throw ProviderError(.terminal, code: "NotRoutable", message: "use the spec's handle") }
 }

@@ -29,7 +29,7 @@ struct ControllerFactory {
         let aws = AWSHandles(bucket: TokenBucket(ratePerSecond: policy.rateLimit))
         awsCalls = aws.calls
         var handles = [ProviderKind.sim: ProviderHandle(infrastructure: sim, agent: sim, bucket: TokenBucket(ratePerSecond: policy.rateLimit))]
-        handles[.aws] = aws.defaultHandle()  // for the drift sweep; passes use the spec's region
+        handles[.aws] = aws.sweepHandle()  // for the drift sweep; passes use the spec's region
         let registry = ProviderRegistry(handles, resolvers: [.aws: { try aws.handle(for: $0) }])
         let owner = LeaseOwner.name(role: role)
         let seed = UInt64(UInt32(truncatingIfNeeded: getpid())) &* 0x9E37_79B9 &+ UInt64(Date().timeIntervalSince1970 * 1000)
