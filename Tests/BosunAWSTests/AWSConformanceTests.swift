@@ -20,6 +20,21 @@ extension MotoTests {
         try await ProviderConformance(fixture: Self.fixture) { provider }.check(rule)
     }
 
+    /// The agent rules again with liveness from SSM `DescribeInstanceInformation`, which the
+    /// proxy answers for moto (online, pinged now), so the SSM path runs too.
+    @Test func agentRulesWithSSMLiveness() async throws {
+        try await MotoServer.shared.reset()
+        try await Proxy.with(upstream: try await MotoServer.shared.url(), arguments: ["--ssm-online"]) { proxy in
+            let configuration = AWSConfiguration(
+                region: "us-east-1", credentials: AWSCredentials(accessKeyID: "AKIDTEST", secretAccessKey: "test-secret"),
+                endpoints: AWSEndpoints(global: proxy.url), liveness: .ssm)
+            let provider = AWSProvider(transport: AWSTransport(configuration: configuration), commandPoll: .milliseconds(50))
+            try await AgentConformance(fixture: Self.fixture) { (provider, provider) }.checkAll()
+            #expect((try await proxy.stats().calls["DescribeInstanceInformation"] ?? 0) > 0)
+            try await ProviderConformance(fixture: Self.fixture) { provider }.check(.bulkObservation)
+        }
+    }
+
     @Test(arguments: AgentRule.allCases)
     func agentRule(_ rule: AgentRule) async throws {
         try await MotoServer.shared.reset()

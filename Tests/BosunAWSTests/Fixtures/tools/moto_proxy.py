@@ -4,9 +4,11 @@ unchanged, optionally answers the first N calls of one action with AWS's throttl
 (RequestLimitExceeded) and optionally delays every call. GET /proxy-stats answers JSON counts.
 
 usage: moto_proxy.py --port P --upstream http://127.0.0.1:M [--throttle ACTION --times N] [--delay-ms D]
-                     [--replay-terminated N]
+                     [--replay-terminated N] [--ssm-online]
 --replay-terminated N answers the first N RunInstances as AWS answers a ClientToken whose
 instance has since been terminated: with that terminated instance.
+--ssm-online answers SSM DescribeInstanceInformation (which moto 5 lacks) as an SSM agent on
+each instance asked for would: Online, pinged just now.
 """
 import argparse, json, threading, time, urllib.parse, urllib.request, urllib.error
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -69,6 +71,13 @@ class Handler(BaseHTTPRequestHandler):
         if replay:
             self.reply(200, REPLAY % stats["replayed"], "text/xml")
             return
+        if args.ssm_online and action == "DescribeInstanceInformation":
+            request = json.loads(body or b"{}")
+            ids = [v for f in request.get("Filters", []) if f.get("Key") == "InstanceIds" for v in f.get("Values", [])]
+            now = time.time()
+            answer = {"InstanceInformationList": [{"InstanceId": i, "PingStatus": "Online", "LastPingDateTime": now} for i in ids]}
+            self.reply(200, json.dumps(answer).encode(), "application/x-amz-json-1.1")
+            return
         headers = {k: v for k, v in self.headers.items() if k.lower() not in ("content-length", "connection")}
         request = urllib.request.Request(args.upstream + self.path, data=body if self.command == "POST" else None,
                                          headers=headers, method=self.command)
@@ -94,5 +103,6 @@ if __name__ == "__main__":
     parser.add_argument("--times", type=int, default=0)
     parser.add_argument("--delay-ms", type=int, default=0)
     parser.add_argument("--replay-terminated", type=int, default=0)
+    parser.add_argument("--ssm-online", action="store_true")
     args = parser.parse_args()
     ThreadingHTTPServer(("127.0.0.1", args.port), Handler).serve_forever()
