@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/CoreOffice/XMLCoder.git", from: "0.18.2"),
     ],
     targets: [
         // Value types shared by every layer: specs, sizes, policies.
@@ -60,6 +62,16 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // The AWS provider: EC2, EBS, ELBv2 and SSM over their HTTP APIs (SigV4, Query/XML, JSON).
+        .target(
+            name: "BosunAWS",
+            dependencies: [
+                "BosunModel", "BosunProvider",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "XMLCoder", package: "XMLCoder"),
+            ]
+        ),
         // The provider contract as an executable suite every provider's tests run.
         .target(
             name: "BosunProviderConformance",
@@ -88,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "bosun",
             dependencies: [
-                "CMalloc", "BosunModel", "BosunSpec", "BosunStore", "BosunController", "BosunProvider", "BosunSim", "BosunPlanner",
+                "CMalloc", "BosunModel", "BosunSpec", "BosunStore", "BosunController", "BosunProvider", "BosunSim", "BosunPlanner", "BosunAWS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -101,6 +113,14 @@ let package = Package(
         .testTarget(name: "BosunCLITests", dependencies: ["BosunStore"]),
         .testTarget(name: "BosunPlannerTests", dependencies: ["BosunPlanner", "BosunModel", "BosunProvider"]),
         .testTarget(name: "BosunSimTests", dependencies: ["BosunSim", "BosunProvider", "BosunProviderConformance"]),
+        .testTarget(
+            name: "BosunAWSTests",
+            dependencies: [
+                "BosunAWS", "BosunProvider", "BosunProviderConformance",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -15,11 +15,29 @@ public struct ProviderHandle: Sendable {
     }
 }
 
-/// Providers by kind, built once at start-up by the CLI.
+/// Providers by kind, built once at start-up by the CLI. A kind whose handle depends on the
+/// spec (`aws`: the spec's region and `aws:` block) has a resolver instead, which may cache.
 public struct ProviderRegistry: Sendable {
-    private let handles: [ProviderKind: ProviderHandle]
+    /// Builds (or finds) the handle serving one spec; throws a `ProviderError` when it cannot.
+    public typealias Resolver = @Sendable (ClusterSpec) throws -> ProviderHandle
 
-    public init(_ handles: [ProviderKind: ProviderHandle]) { self.handles = handles }
+    private let handles: [ProviderKind: ProviderHandle]
+    private let resolvers: [ProviderKind: Resolver]
+
+    public init(_ handles: [ProviderKind: ProviderHandle], resolvers: [ProviderKind: Resolver] = [:]) {
+        self.handles = handles
+        self.resolvers = resolvers
+    }
+
+    /// The handle serving `spec`: its kind's resolver if it has one, else the kind's handle.
+    public func handle(for spec: ClusterSpec) throws -> ProviderHandle {
+        if let resolve = resolvers[spec.provider] { return try resolve(spec) }
+        return try handle(spec.provider)
+    }
+
+    /// Whether `kind`'s handle depends on the spec (it has a resolver): then only
+    /// `handle(for:)` serves a cluster, and `handle(_:)` at most sweeps.
+    public func isResolvedPerSpec(_ kind: ProviderKind) -> Bool { resolvers[kind] != nil }
 
     /// The handle for `kind`; throws a terminal error naming what is missing.
     public func handle(_ kind: ProviderKind) throws -> ProviderHandle {

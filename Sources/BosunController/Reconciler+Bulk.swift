@@ -25,18 +25,26 @@ extension Reconciler {
     /// cannot be read, cluster by cluster, so a failure names its cluster). Throws the first
     /// `ObservationFailure`, like `drift(_:)`.
     public func driftAll(_ clusters: [String]) async throws -> [Drift] {
-        let marks = try store.settledClusters(Set(clusters))
+        // Marks are used only where the provider does not depend on the spec (not aws, whose
+        // handle needs the spec's region): there the spec is read anyway.
+        let marks = try store.settledClusters(Set(clusters)).filter { !providers.isResolvedPerSpec($0.value.provider) }
         let unsettled = try store.clusterStates(clusters.filter { marks[$0] == nil }).filter(\.lifecycle.isReconciled)
         let states = Dictionary(unsettled.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        // What to observe: cluster → (provider, load balancers).
-        var targets: [String: (provider: ProviderKind, lbs: Set<String>)] = [:]
-        for (name, found) in marks { targets[name] = (found.provider, found.mark.loadBalancers) }
-        for state in unsettled { targets[state.name] = (state.spec.provider, state.loadBalancers) }
+        // What to observe: cluster → (handle, the kind to sweep it with if any, load balancers).
+        var targets: [String: Target] = [:]
+        for (name, found) in marks {
+            targets[name] = Target(handle: try providers.handle(found.provider), sweep: found.provider, lbs: found.mark.loadBalancers)
+        }
+        for state in unsettled {
+            let kind = state.spec.provider
+            targets[state.name] = Target(
+                handle: try providers.handle(for: state.spec), sweep: providers.isResolvedPerSpec(kind) ? nil : kind, lbs: state.loadBalancers)
+        }
 
         var observations: [String: Observed] = [:]
-        for (kind, group) in Dictionary(grouping: targets, by: \.value.provider) {
-            let handle = try providers.handle(kind)
-            guard group.count >= Self.bulkThreshold, Observer.canObserveAll(handle) else { continue }
+        let sweepable = targets.filter { $0.value.sweep != nil }
+        for (_, group) in Dictionary(grouping: sweepable, by: { $0.value.sweep! }) {
+            guard group.count >= Self.bulkThreshold, let handle = group.first?.value.handle, Observer.canObserveAll(handle) else { continue }
             let lbs = Dictionary(group.map { ($0.key, $0.value.lbs) }, uniquingKeysWith: { a, b in a.union(b) })
             if let swept = try? await Observer.observeAll(handle: handle, loadBalancers: lbs) {
                 observations.merge(swept) { a, _ in a }
@@ -50,7 +58,7 @@ extension Reconciler {
             if let swept = observations.removeValue(forKey: name) {
                 observed = swept
             } else {
-                observed = try await Observer(handle: try providers.handle(target.provider), cluster: name).observe(loadBalancers: target.lbs)
+                observed = try await Observer(handle: target.handle, cluster: name).observe(loadBalancers: target.lbs)
             }
             if let found = marks[name],
                 let before = ObservationFingerprint(hex: found.mark.observation, agentTimeout: found.mark.agentTimeout),
@@ -62,9 +70,15 @@ extension Reconciler {
             // Not settled, or the cloud changed since: read and plan it in full.
             guard let state = try states[name] ?? store.clusterState(name), state.lifecycle.isReconciled else { continue }
             let full = state.loadBalancers == target.lbs ? observed
-                : try await Observer(handle: try providers.handle(state.spec.provider), cluster: name).observe(loadBalancers: state.loadBalancers)
+                : try await Observer(handle: target.handle, cluster: name).observe(loadBalancers: state.loadBalancers)
             out.append(drift(state, full))
         }
         return out
+    }
+
+    private struct Target {
+        var handle: ProviderHandle
+        var sweep: ProviderKind?
+        var lbs: Set<String>
     }
 }

@@ -76,7 +76,7 @@ public final class Reconciler: Sendable {
     /// that is not reconciled. Throws `ObservationFailure` when the provider cannot be read.
     public func drift(_ cluster: String) async throws -> Drift? {
         guard let state = try store.clusterState(cluster), state.lifecycle.isReconciled else { return nil }
-        let handle = try providers.handle(state.spec.provider)
+        let handle = try providers.handle(for: state.spec)
         let observed = try await Observer(handle: handle, cluster: cluster).observe(loadBalancers: state.loadBalancers)
         return drift(state, observed)
     }
@@ -100,7 +100,7 @@ public final class Reconciler: Sendable {
             // `bosun heal resume` changes nothing in the cloud, but its pass is due now.
             if try store.healOverrideRequested(cluster: cluster) { return true }
             guard let state = try store.clusterState(cluster), state.lifecycle.isReconciled else { return false }
-            let handle = try providers.handle(state.spec.provider)
+            let handle = try providers.handle(for: state.spec)
             let observed = try await Observer(handle: handle, cluster: cluster).observe(loadBalancers: state.loadBalancers)
             return fingerprint(observed, state.spec) != known
         } catch {
@@ -135,7 +135,8 @@ public final class Reconciler: Sendable {
         for (cluster, found) in marks {
             guard let fingerprint = ObservationFingerprint(hex: found.mark.observation, agentTimeout: found.mark.agentTimeout) else { continue }
             settled.withLock { if $0[cluster] == nil { $0[cluster] = fingerprint } }
-            settledRecords.withLock { if $0[cluster] == nil { $0[cluster] = SettledRecords(found) } }
+            let handle = providers.isResolvedPerSpec(found.provider) ? nil : try? providers.handle(found.provider)
+            settledRecords.withLock { if $0[cluster] == nil { $0[cluster] = SettledRecords(found, handle: handle) } }
             adopted += 1
         }
         return adopted
@@ -174,13 +175,20 @@ public final class Reconciler: Sendable {
                     state.digest == digest, try !store.healOverrideRequested(cluster: cluster)
                 else { return false }
                 try store.moveSettledMark(cluster: cluster, from: records.revision, to: state.revision)
-                records = SettledRecords(state, digest: digest)
+                records = SettledRecords(state, digest: digest, handle: records.handle ?? (try? providers.handle(for: state.spec)))
                 settledRecords.withLock { $0[cluster] = records }
             }
             if let window = sweptWithin, let seen = seenSettled.withLock({ $0[cluster] }), ContinuousClock.now - seen <= window {
                 return true
             }
-            let handle = try providers.handle(records.provider)
+            let handle: ProviderHandle
+            if let known = records.handle {
+                handle = known
+            } else {
+                // Adopted from another process for a provider resolved per spec (aws): read it.
+                guard let state = try store.clusterState(cluster) else { return false }
+                handle = try providers.handle(for: state.spec)
+            }
             let observed = try await Observer(handle: handle, cluster: cluster).observe(loadBalancers: records.loadBalancers)
             return ObservationFingerprint(observed, agentTimeout: known.agentTimeout, at: observed.observedAt ?? Date()) == known
         } catch {
@@ -229,7 +237,7 @@ public final class Reconciler: Sendable {
 
     private func pass(_ state: ClusterState) async throws -> PassOutcome {
         let cluster = state.name
-        let handle = try providers.handle(state.spec.provider)
+        let handle = try providers.handle(for: state.spec)
         let observer = Observer(handle: handle, cluster: cluster)
         let recovered: Bool
         do {
@@ -263,7 +271,7 @@ public final class Reconciler: Sendable {
                 try store.markDeleted(cluster: cluster)
             }
             settled.withLock { $0[cluster] = fingerprint(observed, fresh.spec) }
-            settledRecords.withLock { $0[cluster] = SettledRecords(fresh, digest: fresh.digest) }
+            settledRecords.withLock { $0[cluster] = SettledRecords(fresh, digest: fresh.digest, handle: handle) }
             if let first = plan.deferred.first {
                 // Changes wait for unhealthy instances that this pass may not heal: not converged.
                 let more = plan.deferred.count > 1 ? " (and \(plan.deferred.count - 1) more)" : ""

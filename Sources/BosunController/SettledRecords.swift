@@ -1,4 +1,3 @@
-import BosunModel
 import BosunStore
 
 /// What the no-op fast path remembers of a cluster's last settled pass, beyond its observation:
@@ -10,20 +9,22 @@ struct SettledRecords: Sendable {
     var digest: Int?
     /// The records revision (`cluster_revisions`) that state was read at.
     var revision: Int64
-    var provider: ProviderKind
+    /// The provider that observed it; nil for a mark adopted for a provider resolved per spec
+    /// (aws), whose handle needs the spec.
+    var handle: ProviderHandle?
     var loadBalancers: Set<String>
 
-    init(_ state: ClusterState, digest: Int) {
+    init(_ state: ClusterState, digest: Int, handle: ProviderHandle?) {
         self.digest = digest
         revision = state.revision
-        provider = state.spec.provider
+        self.handle = handle
         loadBalancers = state.loadBalancers
     }
 
-    init(_ settled: SettledCluster) {
+    init(_ settled: SettledCluster, handle: ProviderHandle?) {
         digest = nil
         revision = settled.mark.revision
-        provider = settled.provider
+        self.handle = handle
         loadBalancers = settled.mark.loadBalancers
     }
 }

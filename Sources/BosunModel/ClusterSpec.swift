@@ -19,11 +19,13 @@ public struct ClusterSpec: Sendable, Hashable, Codable {
     public var deletion: DeletionPolicy
     /// Instance groups, in update order.
     public var groups: [GroupSpec]
+    /// The `aws:` block (provider `aws` only); nil: AWS's defaults.
+    public var aws: AWSClusterSettings?
 
     public init(
         name: String, provider: ProviderKind, region: String?, image: String,
         kubernetes: KubernetesSpec, update: UpdatePolicy, healing: HealingPolicy,
-        deletion: DeletionPolicy, groups: [GroupSpec]
+        deletion: DeletionPolicy, groups: [GroupSpec], aws: AWSClusterSettings? = nil
     ) {
         self.name = name
         self.provider = provider
@@ -34,6 +36,7 @@ public struct ClusterSpec: Sendable, Hashable, Codable {
         self.healing = healing
         self.deletion = deletion
         self.groups = groups
+        self.aws = aws
     }
 
     /// Total number of instances the cluster asks for.

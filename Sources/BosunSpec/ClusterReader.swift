@@ -7,7 +7,7 @@ struct ClusterReader {
 
     init(_ reader: NodeReader) { r = reader }
 
-    static let topKeys = ["name", "provider", "region", "image", "kubernetes", "update", "healing", "deletion", "groups"]
+    static let topKeys = ["name", "provider", "region", "image", "kubernetes", "update", "healing", "deletion", "groups", "aws"]
     static let groupKeys = ["name", "instances", "azs", "vmType", "disk", "loadBalancer", "jobs", "properties", "update"]
     static let updateKeys = ["canaries", "maxInFlight", "serial", "vmStrategy"]
 
@@ -33,12 +33,13 @@ struct ClusterReader {
         let groups = required(f, "groups") { node, path in
             self.groups(node, path, clusterUpdate: update ?? .defaults)
         }
+        let aws: AWSClusterSettings?? = f["aws"].map { node in awsBlock(node, f.path("aws"), provider: provider, groups: groups) }
         guard let name, let provider, let region, let image, let kubernetes, let update, let healing,
-            let deletion, let groups
+            let deletion, let groups, aws != .some(nil)
         else { return nil }
         return ClusterSpec(
             name: name, provider: provider, region: region, image: image, kubernetes: kubernetes,
-            update: update, healing: healing, deletion: deletion, groups: groups)
+            update: update, healing: healing, deletion: deletion, groups: groups, aws: aws ?? nil)
     }
 
     // MARK: - Sections

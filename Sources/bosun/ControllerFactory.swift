@@ -1,4 +1,5 @@
 import ArgumentParser
+import BosunAWS
 import BosunController
 import BosunModel
 import BosunProvider
@@ -12,6 +13,8 @@ struct ControllerFactory {
     let store: Store
     let sim: SimCloud
     let reconciler: Reconciler
+    /// AWS API calls of every aws provider this controller built, by action.
+    let awsCalls: AWSCallCounter
 
     init(global: GlobalOptions, execution: ExecutionOptions, providers: ProviderOptions, role: String, createStore: Bool = true) throws {
         store = try global.openStore(create: createStore)
@@ -23,9 +26,11 @@ struct ControllerFactory {
             throw ExitCode.failure
         }
         let policy = execution.policy
-        let registry = ProviderRegistry([
-            .sim: ProviderHandle(infrastructure: sim, agent: sim, bucket: TokenBucket(ratePerSecond: policy.rateLimit)),
-        ])
+        let aws = AWSHandles(bucket: TokenBucket(ratePerSecond: policy.rateLimit))
+        awsCalls = aws.calls
+        var handles = [ProviderKind.sim: ProviderHandle(infrastructure: sim, agent: sim, bucket: TokenBucket(ratePerSecond: policy.rateLimit))]
+        handles[.aws] = aws.sweepHandle()  // for the drift sweep; passes use the spec's region
+        let registry = ProviderRegistry(handles, resolvers: [.aws: { try aws.handle(for: $0) }])
         let owner = LeaseOwner.name(role: role)
         let seed = UInt64(UInt32(truncatingIfNeeded: getpid())) &* 0x9E37_79B9 &+ UInt64(Date().timeIntervalSince1970 * 1000)
         reconciler = Reconciler(

@@ -1,0 +1,171 @@
+import BosunProvider
+import Foundation
+import Synchronization
+
+/// Bosun's provider for AWS: VMs are EC2 instances, disks EBS volumes, load balancers ELBv2
+/// target groups, and the node agent is SSM Run Command. Every resource carries Bosun's tags
+/// (`AWSTags`), which is how it is found again after a crash and how one sweep
+/// (`InventoryProvider`) sees every cluster in a handful of calls. `docs/providers.md` has the
+/// mapping; the conformance suite runs against moto in `BosunAWSTests`.
+public final class AWSProvider: InfrastructureProvider, NodeAgent, InventoryProvider, Sendable {
+    public var name: String { "aws" }
+
+    public let transport: AWSTransport
+    public let settings: AWSProviderSettings
+    let ec2: QueryClient
+    let elb: QueryClient
+    let ssm: SSMClient
+    let vmCreates = SingleFlight<VM>()
+    let diskCreates = SingleFlight<Disk>()
+    let targetGroupCreates = SingleFlight<String>()
+    let clusterReads = SingleFlight<[EC2Instance]>()
+    let subnetReads = SingleFlight<EC2Subnet?>()
+    /// Cluster → its instances as last described, with when and at which write generation:
+    /// `listVMs` and `health` of one pass share one `DescribeInstances`.
+    let clusterMemo = Mutex<[String: (at: ContinuousClock.Instant, generation: Int, instances: [EC2Instance])]>([:])
+    /// How long a cluster's description is reused when this process changed nothing since.
+    let memoLifetime: Duration = .seconds(2)
+    /// AZ → the subnet instances go to (from the settings, else the AZ's default subnet).
+    let subnets = Mutex<[String: EC2Subnet]>([:])
+    /// Load balancer → target group ARN, once seen.
+    let targetGroups = Mutex<[String: String]>([:])
+    /// Instances created by this process recently: `NotFound` for them is eventual consistency.
+    let recentlyCreated = Mutex<[String: ContinuousClock.Instant]>([:])
+    /// How long after a create a `NotFound` counts as "not visible yet".
+    let visibilityGrace: Duration
+    /// How long `startJobs` & co. wait for an SSM command to finish.
+    let commandDeadline: Duration
+    let commandPoll: Duration
+
+    public init(
+        transport: AWSTransport, settings: AWSProviderSettings = AWSProviderSettings(), visibilityGrace: Duration = .seconds(60),
+        commandDeadline: Duration = .seconds(120), commandPoll: Duration = .milliseconds(500)
+    ) {
+        self.transport = transport
+        self.settings = settings
+        ec2 = QueryClient(transport: transport, service: .ec2)
+        elb = QueryClient(transport: transport, service: .elbv2)
+        ssm = SSMClient(transport: transport)
+        self.visibilityGrace = visibilityGrace
+        self.commandDeadline = commandDeadline
+        self.commandPoll = commandPoll
+    }
+
+    /// A provider with its own transport for `configuration`.
+    public convenience init(configuration: AWSConfiguration, settings: AWSProviderSettings = AWSProviderSettings()) {
+        self.init(transport: AWSTransport(configuration: configuration), settings: settings)
+    }
+
+    /// Runs AWS calls and maps their errors to `ProviderError`; nothing else escapes.
+    func aws<T: Sendable>(_ body: () async throws -> T) async throws(ProviderError) -> T {
+        do {
+            return try await body()
+        } catch let error as AWSAPIError {
+            throw error.providerError()
+        } catch let error as ProviderError {
+            throw error
+        } catch is CancellationError {
+            throw ProviderError(.retryable, code: ProviderError.timeout, message: "cancelled")
+        } catch {
+            throw ProviderError(.terminal, code: "InternalError", message: "\(error)")
+        }
+    }
+
+    // MARK: Instances
+
+    /// Instances matching `filters` in every page (live states only unless told otherwise).
+    func describeInstances(_ filters: [(name: String, values: [String])], ids: [String] = []) async throws(AWSAPIError) -> [EC2Instance] {
+        var all: [EC2Instance] = []
+        var token: String?
+        repeat {
+            var p = QueryParameters()
+            p.filters(filters)
+            p.list("InstanceId", ids)
+            if ids.isEmpty { p.add("MaxResults", "1000") }
+            if let token { p.add("NextToken", token) }
+            let page = try await ec2.call("DescribeInstances", p.items, as: DescribeInstancesResponse.self)
+            all += page.instances
+            token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
+        } while token != nil
+        return all
+    }
+
+    /// One instance by id, nil if it does not exist or is terminated. Not yet visible right
+    /// after this process created it: retryable.
+    func instance(_ id: String) async throws(ProviderError) -> EC2Instance? {
+        let found: EC2Instance?
+        do {
+            found = try await describeInstances([], ids: [id]).first
+        } catch where error.code == "InvalidInstanceID.NotFound" || error.code == "InvalidInstanceID.Malformed" {
+            found = nil
+        } catch {
+            throw error.providerError()
+        }
+        if let found, AWSTags.vmState(found.instanceState.name) != nil { return found }
+        if found == nil, isRecent(id) {
+            throw ProviderError(.retryable, code: ProviderError.incorrectState, message: "instance \(id) is not visible yet (just created)")
+        }
+        return nil
+    }
+
+    func isRecent(_ id: String) -> Bool {
+        let grace = visibilityGrace
+        return recentlyCreated.withLock { recent in
+            let now = ContinuousClock.now
+            recent = recent.filter { now - $0.value < grace }
+            return recent[id] != nil
+        }
+    }
+
+    /// A cluster's live instances. Concurrent callers share one `DescribeInstances`, and a
+    /// description younger than `memoLifetime` is reused while this process made no write.
+    func clusterInstances(_ cluster: String) async throws -> [EC2Instance] {
+        let generation = transport.writeGeneration
+        let lifetime = memoLifetime
+        if let memo = clusterMemo.withLock({ $0[cluster] }), memo.generation == generation, ContinuousClock.now - memo.at < lifetime {
+            return memo.instances
+        }
+        // Keyed by generation too: a caller joins only a read that began after its own writes.
+        return try await clusterReads.run("\(generation)|\(cluster)") { [self] in
+            let started = ContinuousClock.now
+            let found = try await describeInstances([("tag:\(AWSTags.cluster)", [cluster]), ("instance-state-name", AWSTags.liveInstanceStates)])
+                .filter { $0.tags[AWSTags.cluster] == cluster }
+            clusterMemo.withLock { memo in
+                memo = memo.filter { ContinuousClock.now - $0.value.at < lifetime }
+                memo[cluster] = (started, generation, found)
+            }
+            return found
+        }
+    }
+
+    /// The subnet for `az`: the settings' or the AZ's default subnet (one lookup per AZ).
+    func subnet(az: String) async throws -> EC2Subnet? {
+        if let cached = subnets.withLock({ $0[az] }) { return cached }
+        return try await subnetReads.run(az) { [self] in try await lookUpSubnet(az: az) }
+    }
+
+    private func lookUpSubnet(az: String) async throws(AWSAPIError) -> EC2Subnet? {
+        if let cached = subnets.withLock({ $0[az] }) { return cached }
+        var p = QueryParameters()
+        if let id = settings.subnets[az] {
+            p.list("SubnetId", [id])
+        } else {
+            p.filters([("availability-zone", [az]), ("default-for-az", ["true"])])
+        }
+        let found = try await ec2.call("DescribeSubnets", p.items, as: DescribeSubnetsResponse.self).subnetSet?.items.first
+        if let found { subnets.withLock { $0[az] = found } }
+        return found
+    }
+
+    /// The VPC target groups are created in: that of the first configured subnet, else the
+    /// default VPC's (the subnet of the region's first AZ with a default subnet).
+    func vpcID() async throws -> String {
+        if let (az, _) = settings.subnets.sorted(by: { $0.key < $1.key }).first, let subnet = try await subnet(az: az) { return subnet.vpcId }
+        var p = QueryParameters()
+        p.filters([("default-for-az", ["true"])])
+        guard let subnet = try await ec2.call("DescribeSubnets", p.items, as: DescribeSubnetsResponse.self).subnetSet?.items.first else {
+            throw AWSAPIError(action: "ec2:DescribeSubnets", status: 400, code: "InvalidParameterValue", message: "no default VPC: map subnets in the spec's aws: block")
+        }
+        return subnet.vpcId
+    }
+}

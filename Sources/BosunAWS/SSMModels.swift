@@ -1,0 +1,52 @@
+import Foundation
+
+/// `SendCommand` request (the fields Bosun sends).
+struct SendCommandRequest: Encodable {
+    var DocumentName: String
+    var InstanceIds: [String]
+    var Parameters: [String: [String]]
+    var TimeoutSeconds: Int
+    var Comment: String
+}
+
+/// `SendCommand` answer.
+struct SendCommandResponse: Decodable {
+    struct Command: Decodable { var CommandId: String }
+    var Command: Command
+}
+
+/// `GetCommandInvocation` request.
+struct GetCommandInvocationRequest: Encodable {
+    var CommandId: String
+    var InstanceId: String
+}
+
+/// `GetCommandInvocation` answer.
+struct GetCommandInvocationResponse: Decodable {
+    var Status: String
+    var StatusDetails: String?
+    var StandardErrorContent: String?
+    var ResponseCode: Int?
+}
+
+/// `DescribeInstanceInformation` request.
+struct DescribeInstanceInformationRequest: Encodable {
+    struct Filter: Encodable {
+        var Key: String
+        var Values: [String]
+    }
+    var Filters: [Filter]
+    var MaxResults: Int
+    var NextToken: String?
+}
+
+/// `DescribeInstanceInformation` answer.
+struct DescribeInstanceInformationResponse: Decodable {
+    struct Information: Decodable {
+        var InstanceId: String
+        var PingStatus: String?
+        var LastPingDateTime: Date?
+    }
+    var InstanceInformationList: [Information]?
+    var NextToken: String?
+}
