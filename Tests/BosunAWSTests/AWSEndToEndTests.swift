@@ -171,6 +171,64 @@ extension MotoTests {
             && Set(inventory.targets["prod-api"] ?? []) == masters && Set(inventory.volumes.compactMap(\.instance)) == masters
     }
 
+    /// The spec's `aws:` block reaches EC2 and ELBv2: subnet (so VPC), security group, key
+    /// pair, root disk, target group port and health check, read back with boto3.
+    @Test func theAWSBlockReachesEC2AndELBv2() async throws {
+        try await MotoServer.shared.reset()
+        let endpoint = try await MotoServer.shared.url()
+        func call(_ service: String, _ method: String, _ params: String) async throws -> [String: Any] {
+            let out = try await Spawn.run(Tools.python(), [Tools.tool("aws_call.py"), endpoint.absoluteString, service, method, params])
+            return try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+        }
+        let vpc = try #require((try await call("ec2", "create_vpc", #"{"CidrBlock": "10.9.0.0/16"}"#)["Vpc"] as? [String: Any])?["VpcId"] as? String)
+        let subnet = try #require(
+            (try await call("ec2", "create_subnet", #"{"VpcId": "\#(vpc)", "CidrBlock": "10.9.1.0/24", "AvailabilityZone": "us-east-1a"}"#)["Subnet"]
+                as? [String: Any])?["SubnetId"] as? String)
+        let group = try #require(
+            try await call("ec2", "create_security_group", #"{"GroupName": "bosun", "Description": "b", "VpcId": "\#(vpc)"}"#)["GroupId"] as? String)
+        let sandbox = try Sandbox(endpoint: endpoint)
+        try """
+            name: prod
+            provider: aws
+            region: us-east-1
+            image: ami-12c6146b
+            kubernetes: { version: "1.31.2" }
+            aws:
+              subnets: { us-east-1a: \(subnet) }
+              securityGroups: [\(group)]
+              keyPair: ops
+              rootDiskGiB: 30
+              targetGroup: { port: 443, healthCheck: { protocol: HTTPS, path: /readyz } }
+            groups:
+              - name: master
+                instances: 1
+                azs: [us-east-1a]
+                vmType: t3.medium
+                loadBalancer: prod-api
+                jobs: [kubelet]
+
+            """.write(toFile: sandbox.directory + "/specs/prod.yaml", atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: sandbox.directory + "/specs/prod.yaml")
+        #expect(try await sandbox.apply() == 0)
+        let reservations = try await call("ec2", "describe_instances", #"{"Filters": [{"Name": "tag:bosun:cluster", "Values": ["prod"]}]}"#)["Reservations"] as? [[String: Any]]
+        let instance = try #require((reservations?.first?["Instances"] as? [[String: Any]])?.first)
+        #expect(instance["SubnetId"] as? String == subnet)
+        #expect(instance["VpcId"] as? String == vpc)
+        #expect(instance["KeyName"] as? String == "ops")
+        #expect((instance["SecurityGroups"] as? [[String: Any]])?.compactMap { $0["GroupId"] as? String } == [group])
+        let root = (instance["BlockDeviceMappings"] as? [[String: Any]])?.first { $0["DeviceName"] as? String == "/dev/xvda" }
+        let rootVolume = try #require((root?["Ebs"] as? [String: Any])?["VolumeId"] as? String)
+        let volumes = try await call("ec2", "describe_volumes", #"{"VolumeIds": ["\#(rootVolume)"]}"#)["Volumes"] as? [[String: Any]]
+        #expect(volumes?.first?["Size"] as? Int == 30)
+        let groups = try await call("elbv2", "describe_target_groups", #"{"Names": ["prod-api"]}"#)["TargetGroups"] as? [[String: Any]]
+        let tg = try #require(groups?.first)
+        #expect(tg["VpcId"] as? String == vpc)
+        #expect(tg["Port"] as? Int == 443)
+        #expect(tg["Protocol"] as? String == "TCP")
+        #expect(tg["HealthCheckProtocol"] as? String == "HTTPS")
+        #expect(tg["HealthCheckPath"] as? String == "/readyz")
+    }
+
     @Test func sigkillDuringApplyLeavesNoDuplicate() async throws {
         try await MotoServer.shared.reset()
         // Every call waits 200 ms in the proxy before it reaches moto, so a RunInstances the
