@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
         // Value types shared by every layer: specs, sizes, policies.
@@ -31,6 +33,7 @@ let package = Package(
                 .embedInCode("v0006_healing.sql"),
                 .embedInCode("v0007_spec_sources.sql"),
                 .embedInCode("v0008_revisions.sql"),
+                .embedInCode("v0009_credentials.sql"),
             ]
         ),
         // YAML decoding, validation, canonical hashing, directory listing and watching.
@@ -40,6 +43,17 @@ let package = Package(
                 "BosunModel",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Credential generation (swift-certificates, swift-crypto) and encryption at rest. No I/O but the key file.
+        .target(
+            name: "BosunCredentials",
+            dependencies: [
+                "BosunModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
         // The only module that speaks SQL.
@@ -99,6 +113,7 @@ let package = Package(
         .testTarget(name: "BosunStoreTests", dependencies: ["BosunStore", "BosunSpec", "BosunModel", "BosunMigrations", "BosunPlanner", "BosunProvider"]),
         .testTarget(name: "BosunControllerTests", dependencies: ["BosunController", "BosunStore", "BosunSpec", "BosunPlanner", "BosunProvider", "BosunSim", "BosunModel"]),
         .testTarget(name: "BosunCLITests", dependencies: ["BosunStore"]),
+        .testTarget(name: "BosunCredentialsTests", dependencies: ["BosunCredentials", "BosunModel"]),
         .testTarget(name: "BosunPlannerTests", dependencies: ["BosunPlanner", "BosunModel", "BosunProvider"]),
         .testTarget(name: "BosunSimTests", dependencies: ["BosunSim", "BosunProvider", "BosunProviderConformance"]),
     ],

@@ -19,11 +19,14 @@ public struct ClusterSpec: Sendable, Hashable, Codable {
     public var deletion: DeletionPolicy
     /// Instance groups, in update order.
     public var groups: [GroupSpec]
+    /// Declared credentials; `nil` when the spec has no `variables:` key (so specs without
+    /// variables keep their canonical form and hash).
+    public var variables: [VariableSpec]?
 
     public init(
         name: String, provider: ProviderKind, region: String?, image: String,
         kubernetes: KubernetesSpec, update: UpdatePolicy, healing: HealingPolicy,
-        deletion: DeletionPolicy, groups: [GroupSpec]
+        deletion: DeletionPolicy, groups: [GroupSpec], variables: [VariableSpec]? = nil
     ) {
         self.name = name
         self.provider = provider
@@ -34,6 +37,7 @@ public struct ClusterSpec: Sendable, Hashable, Codable {
         self.healing = healing
         self.deletion = deletion
         self.groups = groups
+        self.variables = variables
     }
 
     /// Total number of instances the cluster asks for.

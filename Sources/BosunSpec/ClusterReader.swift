@@ -7,7 +7,7 @@ struct ClusterReader {
 
     init(_ reader: NodeReader) { r = reader }
 
-    static let topKeys = ["name", "provider", "region", "image", "kubernetes", "update", "healing", "deletion", "groups"]
+    static let topKeys = ["name", "provider", "region", "image", "kubernetes", "update", "healing", "deletion", "groups", "variables"]
     static let groupKeys = ["name", "instances", "azs", "vmType", "disk", "loadBalancer", "jobs", "properties", "update"]
     static let updateKeys = ["canaries", "maxInFlight", "serial", "vmStrategy"]
 
@@ -33,12 +33,21 @@ struct ClusterReader {
         let groups = required(f, "groups") { node, path in
             self.groups(node, path, clusterUpdate: update ?? .defaults)
         }
+        // Variables and the references to them: an absent `variables:` is nil, so specs without
+        // any keep their canonical form; references are checked against whatever was declared.
+        let variables = optional(f, "variables", default: [VariableSpec]?.none) { node, path -> [VariableSpec]?? in
+            VariablesReader(r: r).variables(node, path).map { .some($0) }
+        }
+        var referencesOK = true
+        if let declared = variables, let groupsNode = f["groups"] {
+            referencesOK = ReferenceChecker(r, variables: declared ?? []).check(groupsNode: groupsNode, path: f.path("groups"))
+        }
         guard let name, let provider, let region, let image, let kubernetes, let update, let healing,
-            let deletion, let groups
+            let deletion, let groups, let variables, referencesOK
         else { return nil }
         return ClusterSpec(
             name: name, provider: provider, region: region, image: image, kubernetes: kubernetes,
-            update: update, healing: healing, deletion: deletion, groups: groups)
+            update: update, healing: healing, deletion: deletion, groups: groups, variables: variables)
     }
 
     // MARK: - Sections
