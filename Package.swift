@@ -113,7 +113,7 @@ let package = Package(
         .testTarget(name: "BosunStoreTests", dependencies: ["BosunStore", "BosunSpec", "BosunModel", "BosunMigrations", "BosunPlanner", "BosunProvider"]),
         .testTarget(name: "BosunControllerTests", dependencies: ["BosunController", "BosunStore", "BosunSpec", "BosunPlanner", "BosunProvider", "BosunSim", "BosunModel"]),
         .testTarget(name: "BosunCLITests", dependencies: ["BosunStore"]),
-        .testTarget(name: "BosunCredentialsTests", dependencies: ["BosunCredentials", "BosunModel"]),
+        .testTarget(name: "BosunCredentialsTests", dependencies: ["BosunCredentials", "BosunModel", "BosunSpec"]),
         .testTarget(name: "BosunPlannerTests", dependencies: ["BosunPlanner", "BosunModel", "BosunProvider"]),
         .testTarget(name: "BosunSimTests", dependencies: ["BosunSim", "BosunProvider", "BosunProviderConformance"]),
     ],

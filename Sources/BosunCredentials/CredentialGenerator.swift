@@ -83,7 +83,7 @@ public struct CredentialGenerator: Sendable {
             throw CredentialError("cannot generate an RSA key for '\(variable.name)'")
         }
         let publicDER = key.publicKey.derRepresentation
-        var fields = ["private_key": key.pemRepresentation, "public_key": key.publicKey.pemRepresentation]
+        var fields = ["private_key": Self.pem(key.pemRepresentation), "public_key": Self.pem(key.publicKey.pemRepresentation)]
         if variable.type == .ssh {
             let blob = try SSHPublicKey.blob(key.publicKey)
             fields["public_key"] = "ssh-rsa " + Data(blob).base64EncodedString()
@@ -127,7 +127,7 @@ public struct CredentialGenerator: Sendable {
                 version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: publicKey, notValidBefore: start,
                 notValidAfter: end, issuer: issuerName, subject: subject, extensions: extensions,
                 issuerPrivateKey: issuerKey)
-            let certificatePEM = try certificate.serializeAsPEM().pemString
+            let certificatePEM = Self.pem(try certificate.serializeAsPEM().pemString)
             if selfSigned { caPEM = certificatePEM }
             var der = DER.Serializer()
             try der.serialize(certificate)
@@ -146,10 +146,10 @@ public struct CredentialGenerator: Sendable {
         switch type {
         case .ecdsa:
             let key = P256.Signing.PrivateKey()
-            return (Certificate.PrivateKey(key), key.pemRepresentation)
+            return (Certificate.PrivateKey(key), pem(key.pemRepresentation))
         case .rsa:
             let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
-            return (Certificate.PrivateKey(key), key.pemRepresentation)
+            return (Certificate.PrivateKey(key), pem(key.pemRepresentation))
         }
     }
 
@@ -196,6 +196,9 @@ public struct CredentialGenerator: Sendable {
         }
         return .dnsName(text)
     }
+
+    /// PEM text ending in a newline, as files and `openssl` write it.
+    static func pem(_ text: String) -> String { text.hasSuffix("\n") ? text : text + "\n" }
 
     static func hex(_ digest: some Sequence<UInt8>) -> String {
         digest.map { String(format: "%02x", $0) }.joined()
