@@ -38,8 +38,10 @@ struct ClusterReader {
         let variables = optional(f, "variables", default: [VariableSpec]?.none) { node, path -> [VariableSpec]?? in
             VariablesReader(r: r).variables(node, path).map { .some($0) }
         }
+        // Only over groups that were read whole: their walk stayed within the node budget, so
+        // this second walk is bounded too (an alias bomb never reaches it).
         var referencesOK = true
-        if let declared = variables, let groupsNode = f["groups"] {
+        if let declared = variables, groups != nil, !r.exhausted, let groupsNode = f["groups"] {
             referencesOK = ReferenceChecker(r, variables: declared ?? []).check(groupsNode: groupsNode, path: f.path("groups"))
         }
         guard let name, let provider, let region, let image, let kubernetes, let update, let healing,

@@ -64,9 +64,9 @@ struct VariablesReader {
     func variable(_ node: Node, _ path: String) -> VariableSpec? {
         guard let f = r.mapping(node, path, allowed: Self.variableKeys) else { return nil }
         let name: String? = f["name"].flatMap { r.token($0, f.path("name"), rule: { Self.isVariableName($0) }, ruleText: Self.nameRule) }
-        if f["name"] == nil { r.fail(f.node, f.path("name"), "required field is missing") }
+        if f["name"] == nil { missing(f, "name", "required field is missing") }
         let type: VariableType? = f["type"].flatMap { r.oneOf($0, f.path("type"), VariableType.self) }
-        if f["type"] == nil { r.fail(f.node, f.path("type"), "required field is missing") }
+        if f["type"] == nil { missing(f, "type", "required field is missing") }
         guard let name, let type else { return nil }
         guard type == .certificate else {
             if let options = f.entries["options"] {
@@ -76,11 +76,21 @@ struct VariablesReader {
             return VariableSpec(name: name, type: type)
         }
         guard let optionsNode = f["options"] else {
-            r.fail(f.node, f.path("options"), "required for a certificate (at least 'is_ca: true' or a 'ca')")
+            missing(f, "options", "required for a certificate (at least 'is_ca: true' or a 'ca')")
             return nil
         }
         return certificateOptions(optionsNode, f.path("options"), name: name).map {
             VariableSpec(name: name, type: type, certificate: $0)
+        }
+    }
+
+    /// A missing field, reported at the unknown key taken for a typo of it when there is one
+    /// (as `ClusterReader` does), so the two problems read together.
+    private func missing(_ f: Fields, _ key: String, _ message: String) {
+        if let typo = f.suggested[key], case .scalar(let written) = typo {
+            r.fail(typo, f.path(key), "\(message) (is \(NodeReader.quote(written.string)) meant to be it?)")
+        } else {
+            r.fail(f.node, f.path(key), message)
         }
     }
 
