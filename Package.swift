@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "BosunStore",
             dependencies: [
-                "BosunModel", "BosunSpec", "BosunMigrations", "BosunPlanner", "BosunProvider",
+                "BosunModel", "BosunSpec", "BosunMigrations", "BosunPlanner", "BosunProvider", "BosunCredentials",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -102,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "bosun",
             dependencies: [
-                "CMalloc", "BosunModel", "BosunSpec", "BosunStore", "BosunController", "BosunProvider", "BosunSim", "BosunPlanner",
+                "CMalloc", "BosunModel", "BosunSpec", "BosunStore", "BosunCredentials", "BosunController", "BosunProvider", "BosunSim", "BosunPlanner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -110,7 +110,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "BosunSpecTests", dependencies: ["BosunSpec", "BosunModel"], resources: []),
-        .testTarget(name: "BosunStoreTests", dependencies: ["BosunStore", "BosunSpec", "BosunModel", "BosunMigrations", "BosunPlanner", "BosunProvider"]),
+        .testTarget(name: "BosunStoreTests", dependencies: ["BosunStore", "BosunCredentials", "BosunSpec", "BosunModel", "BosunMigrations", "BosunPlanner", "BosunProvider"]),
         .testTarget(name: "BosunControllerTests", dependencies: ["BosunController", "BosunStore", "BosunSpec", "BosunPlanner", "BosunProvider", "BosunSim", "BosunModel"]),
         .testTarget(name: "BosunCLITests", dependencies: ["BosunStore"]),
         .testTarget(name: "BosunCredentialsTests", dependencies: ["BosunCredentials", "BosunModel", "BosunSpec"]),
