@@ -13,30 +13,8 @@ struct ReferenceChecker {
         self.variables = Dictionary(uniqueKeysWithValues: variables.map { ($0.name, $0) })
     }
 
-    /// One `((…))` occurrence in a string.
-    struct Reference: Hashable, Sendable {
-        /// The text between the parentheses.
-        var body: String
-        /// Whether the reference is the whole string.
-        var whole: Bool
-
-        var name: Substring { body.split(separator: ".", maxSplits: 1).first ?? Substring(body) }
-        var key: Substring? { body.split(separator: ".", maxSplits: 1).dropFirst().first }
-    }
-
-    /// The references in `text`, in order. Text with `((` but no closing `))` has none.
-    static func references(in text: String) -> [Reference] {
-        guard text.contains("((") else { return [] }
-        var out: [Reference] = []
-        var rest = text[...]
-        while let open = rest.range(of: "(("), let close = rest[open.upperBound...].range(of: "))") {
-            let body = String(rest[open.upperBound..<close.lowerBound])
-            let whole = open.lowerBound == text.startIndex && close.upperBound == text.endIndex
-            out.append(Reference(body: body, whole: whole))
-            rest = rest[close.upperBound...]
-        }
-        return out
-    }
+    /// The references in `text`, in order (`VariableReference.all`).
+    static func references(in text: String) -> [VariableReference] { VariableReference.all(in: text) }
 
     /// Walks the `properties` of every group under `groupsNode` (the raw `groups:` list).
     func check(groupsNode: Node, path: String) -> Bool {
@@ -74,7 +52,7 @@ struct ReferenceChecker {
         }
     }
 
-    private func check(_ reference: Reference, _ node: Node, _ path: String) -> Bool {
+    private func check(_ reference: VariableReference, _ node: Node, _ path: String) -> Bool {
         let shown = "((\(SpecExcerpt.clipped(reference.body, limit: 80))))"
         let parts = reference.body.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), VariablesReader.isVariableName(parts[0]),

@@ -166,3 +166,40 @@ import Testing
         #expect(sanctioned.contains("PRIVATE KEY") && secrets.contains { sanctioned.contains($0) })
     }
 }
+
+extension CredentialsCLITests {
+    @Test func expiringListsCertificatesInsideTheWindowOnly() throws {
+        let short = """
+            name: short
+            provider: sim
+            image: img-1
+            kubernetes: { version: "1.31.2" }
+            variables:
+              - name: short-ca
+                type: certificate
+                options: { is_ca: true, duration: 10 }
+              - name: short-leaf
+                type: certificate
+                options: { ca: short-ca, duration: 3 }
+              - { name: pw, type: password }
+            groups:
+              - { name: w, instances: 1, azs: [z1], vmType: small, jobs: [kubelet], properties: { tls: ((short-leaf)), pw: ((pw)) } }
+
+            """
+        try FileManager.default.removeItem(atPath: specs + "/cfcr.yaml")
+        try Data(short.utf8).write(to: URL(fileURLWithPath: specs + "/short.yaml"))
+        let applied = try apply()
+        #expect(applied.status == 0, "\(applied.stderr)")
+
+        let month = try bosun(["creds", "expiring", "--json"])
+        #expect(month.status == 1)
+        let names = (try JSONSerialization.jsonObject(with: Data(month.stdout.utf8)) as? [[String: Any]])?.compactMap { $0["name"] as? String }
+        #expect(names == ["short-ca", "short-leaf"])
+        let fiveDays = try bosun(["creds", "expiring", "--within", "5d"])
+        #expect(fiveDays.status == 1 && fiveDays.stdout.contains("short-leaf") && !fiveDays.stdout.contains("short-ca"))
+        let oneDay = try bosun(["creds", "expiring", "--within", "24h"])
+        #expect(oneDay.status == 0 && oneDay.stdout == "no certificate expires within 24h\n")
+        let bad = try bosun(["creds", "expiring", "--within", "soon"])
+        #expect(bad.status != 0 && bad.stderr.contains("--within must be like 30d, 12h or 90m, got 'soon'"))
+    }
+}
