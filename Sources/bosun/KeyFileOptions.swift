@@ -29,12 +29,8 @@ struct KeyFileOptions: ParsableArguments {
     /// holds no credential yet: with stored credentials, a missing key is an error, never a
     /// reason to start over.
     func loadOrCreate(store: Store) throws -> CredentialKey {
-        let path = path(database: store.path)
         do {
-            if !FileManager.default.fileExists(atPath: path), try !store.hasCredentials() {
-                return try CredentialKey.create(path: path)
-            }
-            return try CredentialKey.load(path: path)
+            return try CredentialsStep.key(store: store, path: path(database: store.path))
         } catch {
             Output.error("\(error)")
             throw ExitCode.failure
