@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/CoreOffice/XMLCoder.git", from: "0.18.2"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
         // Value types shared by every layer: specs, sizes, policies.
@@ -33,6 +35,7 @@ let package = Package(
                 .embedInCode("v0006_healing.sql"),
                 .embedInCode("v0007_spec_sources.sql"),
                 .embedInCode("v0008_revisions.sql"),
+                .embedInCode("v0009_credentials.sql"),
             ]
         ),
         // YAML decoding, validation, canonical hashing, directory listing and watching.
@@ -44,11 +47,22 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Credential generation (swift-certificates, swift-crypto) and encryption at rest. No I/O but the key file.
+        .target(
+            name: "BosunCredentials",
+            dependencies: [
+                "BosunModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
         // The only module that speaks SQL.
         .target(
             name: "BosunStore",
             dependencies: [
-                "BosunModel", "BosunSpec", "BosunMigrations", "BosunPlanner", "BosunProvider",
+                "BosunModel", "BosunSpec", "BosunMigrations", "BosunPlanner", "BosunProvider", "BosunCredentials",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -100,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "bosun",
             dependencies: [
-                "CMalloc", "BosunModel", "BosunSpec", "BosunStore", "BosunController", "BosunProvider", "BosunSim", "BosunPlanner", "BosunAWS",
+                "CMalloc", "BosunModel", "BosunSpec", "BosunStore", "BosunCredentials", "BosunController", "BosunProvider", "BosunSim", "BosunPlanner", "BosunAWS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -108,9 +122,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "BosunSpecTests", dependencies: ["BosunSpec", "BosunModel"], resources: []),
-        .testTarget(name: "BosunStoreTests", dependencies: ["BosunStore", "BosunSpec", "BosunModel", "BosunMigrations", "BosunPlanner", "BosunProvider"]),
+        .testTarget(name: "BosunStoreTests", dependencies: ["BosunStore", "BosunCredentials", "BosunSpec", "BosunModel", "BosunMigrations", "BosunPlanner", "BosunProvider"]),
         .testTarget(name: "BosunControllerTests", dependencies: ["BosunController", "BosunStore", "BosunSpec", "BosunPlanner", "BosunProvider", "BosunSim", "BosunModel"]),
         .testTarget(name: "BosunCLITests", dependencies: ["BosunStore"]),
+        .testTarget(name: "BosunCredentialsTests", dependencies: ["BosunCredentials", "BosunModel", "BosunSpec"]),
         .testTarget(name: "BosunPlannerTests", dependencies: ["BosunPlanner", "BosunModel", "BosunProvider"]),
         .testTarget(name: "BosunSimTests", dependencies: ["BosunSim", "BosunProvider", "BosunProviderConformance"]),
         .testTarget(

@@ -12,6 +12,7 @@ public enum EmbeddedMigrations {
         ("v0006_healing", text(PackageResources.v0006_healing_sql)),
         ("v0007_spec_sources", text(PackageResources.v0007_spec_sources_sql)),
         ("v0008_revisions", text(PackageResources.v0008_revisions_sql)),
+        ("v0009_credentials", text(PackageResources.v0009_credentials_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }

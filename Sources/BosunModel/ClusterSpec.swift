@@ -21,11 +21,14 @@ public struct ClusterSpec: Sendable, Hashable, Codable {
     public var groups: [GroupSpec]
     /// The `aws:` block (provider `aws` only); nil: AWS's defaults.
     public var aws: AWSClusterSettings?
+    /// Declared credentials; `nil` when the spec has no `variables:` key (so specs without
+    /// variables keep their canonical form and hash).
+    public var variables: [VariableSpec]?
 
     public init(
         name: String, provider: ProviderKind, region: String?, image: String,
         kubernetes: KubernetesSpec, update: UpdatePolicy, healing: HealingPolicy,
-        deletion: DeletionPolicy, groups: [GroupSpec], aws: AWSClusterSettings? = nil
+        deletion: DeletionPolicy, groups: [GroupSpec], aws: AWSClusterSettings? = nil, variables: [VariableSpec]? = nil
     ) {
         self.name = name
         self.provider = provider
@@ -37,6 +40,7 @@ public struct ClusterSpec: Sendable, Hashable, Codable {
         self.deletion = deletion
         self.groups = groups
         self.aws = aws
+        self.variables = variables
     }
 
     /// Total number of instances the cluster asks for.

@@ -7,7 +7,7 @@ struct ClusterReader {
 
     init(_ reader: NodeReader) { r = reader }
 
-    static let topKeys = ["name", "provider", "region", "image", "kubernetes", "update", "healing", "deletion", "groups", "aws"]
+    static let topKeys = ["name", "provider", "region", "image", "kubernetes", "update", "healing", "deletion", "groups", "aws", "variables"]
     static let groupKeys = ["name", "instances", "azs", "vmType", "disk", "loadBalancer", "jobs", "properties", "update"]
     static let updateKeys = ["canaries", "maxInFlight", "serial", "vmStrategy"]
 
@@ -34,12 +34,23 @@ struct ClusterReader {
             self.groups(node, path, clusterUpdate: update ?? .defaults)
         }
         let aws: AWSClusterSettings?? = f["aws"].map { node in awsBlock(node, f.path("aws"), provider: provider, groups: groups) }
+        // Variables and the references to them: an absent `variables:` is nil, so specs without
+        // any keep their canonical form; references are checked against whatever was declared.
+        let variables = optional(f, "variables", default: [VariableSpec]?.none) { node, path -> [VariableSpec]?? in
+            VariablesReader(r: r).variables(node, path).map { .some($0) }
+        }
+        // Only over groups that were read whole: their walk stayed within the node budget, so
+        // this second walk is bounded too (an alias bomb never reaches it).
+        var referencesOK = true
+        if let declared = variables, groups != nil, !r.exhausted, let groupsNode = f["groups"] {
+            referencesOK = ReferenceChecker(r, variables: declared ?? []).check(groupsNode: groupsNode, path: f.path("groups"))
+        }
         guard let name, let provider, let region, let image, let kubernetes, let update, let healing,
-            let deletion, let groups, aws != .some(nil)
+            let deletion, let groups, aws != .some(nil), let variables, referencesOK
         else { return nil }
         return ClusterSpec(
             name: name, provider: provider, region: region, image: image, kubernetes: kubernetes,
-            update: update, healing: healing, deletion: deletion, groups: groups, aws: aws ?? nil)
+            update: update, healing: healing, deletion: deletion, groups: groups, aws: aws ?? nil, variables: variables)
     }
 
     // MARK: - Sections

@@ -17,6 +17,8 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @OptionGroup var ingestOptions: IngestOptions
 
+    @OptionGroup var keyFile: KeyFileOptions
+
     @Option(help: "Reconcile passes per cluster before giving up.")
     var maxPasses: Int = 20
 
@@ -34,6 +36,7 @@ struct ApplyCommand: AsyncParsableCommand {
         let factory = try ControllerFactory(global: global, execution: execution, providers: providers, role: "apply")
         defer { factory.close() }
         let targets = try await ingestAndSelect(factory: factory, clusters: clusters, specs: global.specsDirectory, options: ingestOptions)
+        try CredentialsStep.ensure(store: factory.store, clusters: targets, keyFile: keyFile)
         let outcomes = await ApplyDriver(factory: factory, maxPasses: maxPasses).run(targets)
         // Prune here too, so a database only ever driven by `apply` (CI, cron) stays flat.
         RetentionService(store: factory.store, policy: retention.policy, logger: Logger(label: "bosun.retention")).pruneOnce()

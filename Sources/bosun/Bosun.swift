@@ -19,7 +19,7 @@ struct Bosun: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             RunCommand.self, ApplyCommand.self, PlanCommand.self, ValidateCommand.self, StatusCommand.self,
-            EventsCommand.self, DriftCommand.self, HealCommand.self, DeleteCommand.self, DisksCommand.self, SimCommand.self,
+            EventsCommand.self, DriftCommand.self, HealCommand.self, DeleteCommand.self, DisksCommand.self, CredsCommand.self, SimCommand.self,
             BenchCommand.self,
         ]
     )

@@ -32,6 +32,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var ingestOptions: IngestOptions
 
+    @OptionGroup var keyFile: KeyFileOptions
+
     func run() async throws {
         global.bootstrapLogging()
         let logger = Logger(label: "bosun")
@@ -45,11 +47,18 @@ struct RunCommand: AsyncParsableCommand {
         let ingester = Ingester(
             store: factory.store, directory: directory, grace: ingestOptions.grace, settle: ingestOptions.settleSeconds,
             tracker: tracker, logger: Logger(label: "bosun.ingest"))
+        let store = factory.store
+        let keyPath = keyFile.path(database: store.path)
+        let credentialsLogger = Logger(label: "bosun.credentials")
         let ingest = IngestService(ingester: ingester, directory: directory, relistInterval: relist.duration, tracker: tracker) { report in
+            CredentialsStep.inController(store: store, clusters: report.accepted.map(\.name), keyPath: keyPath, logger: credentialsLogger)
             await controller.enqueue(report.touched)
         }
         // Ingest first, so the controller starts from the current specs.
         do { try await ingester.pass() } catch { logger.error("initial ingestion failed", metadata: ["error": "\(error)"]) }
+        if let clusters = try? store.reconcilableClusters() {
+            CredentialsStep.inController(store: store, clusters: clusters, keyPath: keyPath, logger: credentialsLogger)
+        }
         let group = ServiceGroup(
             configuration: .init(
                 services: [
