@@ -1,6 +1,7 @@
 import BosunModel
 import BosunSpec
 import Foundation
+import Testing
 
 /// A minimal valid spec, and ways to vary it, shared by the spec tests.
 enum Fixtures {
@@ -26,6 +27,16 @@ enum Fixtures {
 
     static func decode(_ text: String, file: String = "c.yaml") -> Result<ClusterSpec, SpecRejection> {
         SpecDecoder().decode(yaml: text, file: file)
+    }
+
+    /// Expects `yaml` to be rejected with `error` as its first issue, exactly.
+    static func expectRejected(_ yaml: String, firstIssue error: String, _ label: String) {
+        switch decode(yaml) {
+        case .success:
+            Issue.record("\(label): accepted")
+        case .failure(let rejection):
+            #expect(rejection.issues.first?.description == error, "\(label)")
+        }
     }
 
     static func tempDirectory() throws -> String {

@@ -101,12 +101,7 @@ import Testing
 
     @Test(arguments: cases)
     func rejectedWithExactError(_ c: Case) {
-        switch Fixtures.decode(c.yaml) {
-        case .success:
-            Issue.record("\(c.label): accepted")
-        case .failure(let rejection):
-            #expect(rejection.issues.first?.description == c.error, "\(c.label)")
-        }
+        Fixtures.expectRejected(c.yaml, firstIssue: c.error, c.label)
     }
 
     @Test func aTypoOfOptionsExplainsTheMissingOptionsRightAfterIt() {
