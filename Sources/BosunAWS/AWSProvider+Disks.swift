@@ -4,19 +4,9 @@ import Foundation
 extension AWSProvider {
     /// Volumes matching `filters`, every page.
     func describeVolumes(_ filters: [(name: String, values: [String])], ids: [String] = []) async throws(AWSAPIError) -> [EC2Volume] {
-        var all: [EC2Volume] = []
-        var token: String?
-        repeat {
-            var p = QueryParameters()
-            p.filters(filters)
-            p.list("VolumeId", ids)
-            if ids.isEmpty { p.add("MaxResults", "500") }
-            if let token { p.add("NextToken", token) }
-            let page = try await ec2.call("DescribeVolumes", p.items, as: DescribeVolumesResponse.self)
-            all += page.volumeSet?.items ?? []
-            token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
-        } while token != nil
-        return all
+        try await describeAll(
+            "DescribeVolumes", idParameter: "VolumeId", pageSize: 500, filters, ids: ids, as: DescribeVolumesResponse.self,
+            items: { $0.volumeSet?.items ?? [] }, next: \.nextToken)
     }
 
     /// One volume by id; nil if it does not exist.

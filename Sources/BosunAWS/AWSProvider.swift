@@ -75,17 +75,29 @@ public final class AWSProvider: InfrastructureProvider, NodeAgent, InventoryProv
 
     /// Instances matching `filters` in every page (live states only unless told otherwise).
     func describeInstances(_ filters: [(name: String, values: [String])], ids: [String] = []) async throws(AWSAPIError) -> [EC2Instance] {
-        var all: [EC2Instance] = []
+        try await describeAll(
+            "DescribeInstances", idParameter: "InstanceId", pageSize: 1000, filters, ids: ids, as: DescribeInstancesResponse.self,
+            items: \.instances, next: \.nextToken)
+    }
+
+    /// Every page of an EC2 `Describe*` call: the filters and ids given, `pageSize` items a page
+    /// when no ids are named (EC2 refuses `MaxResults` together with ids), following
+    /// `NextToken` until it is absent or empty.
+    func describeAll<Page: Decodable, Item>(
+        _ action: String, idParameter: String, pageSize: Int, _ filters: [(name: String, values: [String])], ids: [String],
+        as type: Page.Type, items: (Page) -> [Item], next: (Page) -> String?
+    ) async throws(AWSAPIError) -> [Item] {
+        var all: [Item] = []
         var token: String?
         repeat {
             var p = QueryParameters()
             p.filters(filters)
-            p.list("InstanceId", ids)
-            if ids.isEmpty { p.add("MaxResults", "1000") }
+            p.list(idParameter, ids)
+            if ids.isEmpty { p.add("MaxResults", "\(pageSize)") }
             if let token { p.add("NextToken", token) }
-            let page = try await ec2.call("DescribeInstances", p.items, as: DescribeInstancesResponse.self)
-            all += page.instances
-            token = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
+            let page = try await ec2.call(action, p.items, as: type)
+            all += items(page)
+            token = next(page).flatMap { $0.isEmpty ? nil : $0 }
         } while token != nil
         return all
     }

@@ -37,11 +37,6 @@ extension Store {
         try write { db in try Self.running(db, id, owner: owner, instance: nil, at: now()).attempt }
     }
 
-    /// Notes a retryable failure and when the next attempt is due.
-    public func noteRetry(_ id: Int64, error: String, after delay: Duration) throws {
-        try write { db in try Self.retry(db, id, error: error, due: due(after: delay)) }
-    }
-
     /// Marks an action succeeded and applies its effect, atomically.
     public func markSucceeded(_ id: Int64, effect: ActionEffect) throws {
         try write { db in try succeeded(db, id, effect: effect) }
@@ -67,7 +62,7 @@ extension Store {
         try await groupCommit.write { db in try self.succeeded(db, id, effect: effect) }
     }
 
-    /// `noteRetry`, group-committed.
+    /// Notes a retryable failure and when the next attempt is due, group-committed.
     public func retryAttempt(_ id: Int64, error: String, after delay: Duration) async throws {
         let due = due(after: delay)
         try await groupCommit.write { db in try Self.retry(db, id, error: error, due: due) }

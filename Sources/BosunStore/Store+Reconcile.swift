@@ -189,10 +189,6 @@ extension Store {
     }
 
     /// The VM and disk the database says an instance currently has.
-    public func instanceResources(_ instance: String) throws -> (vm: String?, disk: String?) {
-        try pool.read { db in try Self.instanceResources(db, instance) }
-    }
-
     static func instanceResources(_ db: Database, _ instance: String) throws -> (vm: String?, disk: String?) {
         let vm = try String.fetchOne(db.cachedStatement(sql: "SELECT vm_id FROM instances WHERE id = ?"), arguments: [instance])
         let disk = try String.fetchOne(
