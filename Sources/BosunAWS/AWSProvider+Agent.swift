@@ -103,47 +103,54 @@ extension AWSProvider {
     }
 
     private func setJobs(_ vmID: String, _ jobs: [String: JobState]) async throws {
-        try await aws {
-            try await ec2.call("CreateTags", [("ResourceId.1", vmID), ("Tag.1.Key", AWSTags.jobs), ("Tag.1.Value", AWSTags.jobsValue(jobs))])
+        _ = try await aws {
+            try await batches.tags.submit(.init(resource: vmID, key: AWSTags.jobs, value: AWSTags.jobsValue(jobs))).get()
         }
     }
 
     /// Runs `script` on the instance with `AWS-RunShellScript` and waits for it to finish.
-    /// Failed: terminal `CommandFailed` with the command's stderr; not done by the deadline:
-    /// retryable `Timeout`.
+    /// Concurrent callers with the same script share one `SendCommand`, and wait on its
+    /// status together. Failed here: terminal `CommandFailed` with the command's stderr; not
+    /// done by the deadline: retryable `Timeout`.
     func command(_ vmID: String, _ script: String) async throws {
-        let sent = try await aws {
-            try await ssm.call(
-                "SendCommand",
-                SendCommandRequest(
-                    DocumentName: "AWS-RunShellScript", InstanceIds: [vmID], Parameters: ["commands": [script]], TimeoutSeconds: 600,
-                    Comment: "bosun"),
-                as: SendCommandResponse.self)
+        let commandID = try await aws { try await batches.commands.submit(.init(instance: vmID, script: script)).get() }
+        let status = try await commandWaits.run(commandID) { [self] in try await waitForCommand(commandID, script: script) }
+        if status == "Success" { return }
+        // The command's status sums up all its instances: ask how it went on this one.
+        let mine: GetCommandInvocationResponse? = try await aws {
+            do {
+                return try await ssm.call(
+                    "GetCommandInvocation", GetCommandInvocationRequest(CommandId: commandID, InstanceId: vmID), as: GetCommandInvocationResponse.self)
+            } catch let error as AWSAPIError where error.code == "InvocationDoesNotExist" {
+                return nil
+            }
         }
+        if mine?.Status == "Success" { return }
+        let detail = (mine?.StandardErrorContent ?? "").prefix(500)
+        throw ProviderError(.terminal, code: "CommandFailed", message: "'\(script)' on \(vmID): \(mine?.Status ?? status) \(detail)")
+    }
+
+    /// Polls `ListCommands` until the command is over on every instance; its final status.
+    private func waitForCommand(_ commandID: String, script: String) async throws -> String {
         let deadline = ContinuousClock.now + commandDeadline
         while true {
-            let status: GetCommandInvocationResponse? = try await aws {
+            let status: String? = try await aws {
                 do {
-                    return try await ssm.call(
-                        "GetCommandInvocation", GetCommandInvocationRequest(CommandId: sent.Command.CommandId, InstanceId: vmID),
-                        as: GetCommandInvocationResponse.self)
-                } catch let error as AWSAPIError where error.code == "InvocationDoesNotExist" {
+                    return try await ssm.call("ListCommands", ListCommandsRequest(CommandId: commandID), as: ListCommandsResponse.self)
+                        .Commands?.first?.Status
+                } catch let error as AWSAPIError where error.code == "InvalidCommandId" {
                     return nil  // not visible yet
                 }
             }
-            switch status?.Status {
-            case "Success": return
-            case "Failed", "Cancelled", "TimedOut", "Cancelling":
-                let detail = (status?.StandardErrorContent ?? "").prefix(500)
-                throw ProviderError(.terminal, code: "CommandFailed", message: "'\(script)' on \(vmID): \(status?.Status ?? "") \(detail)")
-            default:
-                guard ContinuousClock.now < deadline else {
-                    throw ProviderError(.retryable, code: ProviderError.timeout, message: "'\(script)' on \(vmID) did not finish within \(commandDeadline)")
-                }
-                do { try await Task.sleep(for: commandPoll) } catch {
-                    throw ProviderError(.retryable, code: ProviderError.timeout, message: "cancelled while waiting for '\(script)'")
-                }
+            if let status, Self.finalCommandStatuses.contains(status) { return status }
+            guard ContinuousClock.now < deadline else {
+                throw ProviderError(.retryable, code: ProviderError.timeout, message: "'\(script)' (command \(commandID)) did not finish within \(commandDeadline)")
+            }
+            do { try await Task.sleep(for: commandPoll) } catch {
+                throw ProviderError(.retryable, code: ProviderError.timeout, message: "cancelled while waiting for '\(script)'")
             }
         }
     }
+
+    static let finalCommandStatuses: Set<String> = ["Success", "Failed", "Cancelled", "TimedOut", "Cancelling"]
 }

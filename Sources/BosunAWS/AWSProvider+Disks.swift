@@ -4,20 +4,12 @@ import Foundation
 extension AWSProvider {
     /// Volumes matching `filters`, every page.
     func describeVolumes(_ filters: [(name: String, values: [String])], ids: [String] = []) async throws(AWSAPIError) -> [EC2Volume] {
-        try await describeAll(
-            "DescribeVolumes", idParameter: "VolumeId", pageSize: 500, filters, ids: ids, as: DescribeVolumesResponse.self,
-            items: { $0.volumeSet?.items ?? [] }, next: \.nextToken)
+        try await ec2.describeVolumes(filters, ids: ids)
     }
 
     /// One volume by id; nil if it does not exist.
     func volume(_ id: String) async throws(ProviderError) -> EC2Volume? {
-        do {
-            return try await describeVolumes([], ids: [id]).first { AWSTags.liveVolumeStates.contains($0.status ?? "available") }
-        } catch where error.code == "InvalidVolume.NotFound" || error.code == "InvalidVolumeID.Malformed" {
-            return nil
-        } catch {
-            throw error.providerError()
-        }
+        try await aws { try await batches.volumes.submit(id) }.flatMap { AWSTags.liveVolumeStates.contains($0.status ?? "available") ? $0 : nil }
     }
 
     public func listDisks(cluster: String) async throws -> [Disk] {
@@ -36,8 +28,7 @@ extension AWSProvider {
         }
         return try await diskCreates.run(request.idempotencyKey) { [self] in
             try await aws {
-                let existing = try await describeVolumes([("tag:\(AWSTags.key)", [request.idempotencyKey]), ("status", AWSTags.liveVolumeStates)])
-                    .compactMap(AWSTags.disk)
+                let existing = try await batches.volumeKeys.submit(request.idempotencyKey).compactMap(AWSTags.disk)
                 if let disk = existing.first {
                     guard disk.az == request.az, disk.sizeMiB == request.sizeMiB, disk.cluster == request.cluster,
                         disk.instanceID == request.instanceID, disk.type == request.type

@@ -86,7 +86,7 @@ extension AWSProvider {
         try await aws {
             let arn = try await ensureTargetGroup(lb)
             do {
-                try await elb.call("RegisterTargets", [("TargetGroupArn", arn), ("Targets.member.1.Id", instance.instanceId)])
+                _ = try await batches.registrations.submit(.init(targetGroup: arn, instance: instance.instanceId)).get()
             } catch let error as AWSAPIError where error.code == "TargetGroupNotFound" {
                 targetGroups.withLock { $0[lb] = nil }
                 let again = try await ensureTargetGroup(lb)

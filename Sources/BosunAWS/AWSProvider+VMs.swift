@@ -13,9 +13,7 @@ extension AWSProvider {
     public func createVM(_ request: VMRequest) async throws -> VM {
         try await vmCreates.run(request.idempotencyKey) { [self] in
             try await aws {
-                let existing = try await describeInstances([
-                    ("tag:\(AWSTags.key)", [request.idempotencyKey]), ("instance-state-name", AWSTags.liveInstanceStates),
-                ]).compactMap(AWSTags.vm)
+                let existing = try await batches.instanceKeys.submit(request.idempotencyKey).compactMap(AWSTags.vm)
                 if let vm = existing.first {
                     try checkSame(vm, request)
                     return vm

@@ -18,8 +18,9 @@ public final class AWSProvider: InfrastructureProvider, NodeAgent, InventoryProv
     let vmCreates = SingleFlight<VM>()
     let diskCreates = SingleFlight<Disk>()
     let targetGroupCreates = SingleFlight<String>()
-    let clusterReads = SingleFlight<[EC2Instance]>()
-    let subnetReads = SingleFlight<EC2Subnet?>()
+    let commandWaits = SingleFlight<String>()
+    let batches: AWSBatches
+    let subnetReads = SingleFlight<[String: EC2Subnet]?>()
     /// Cluster → its instances as last described, with when and at which write generation:
     /// `listVMs` and `health` of one pass share one `DescribeInstances`.
     let clusterMemo = Mutex<[String: (at: ContinuousClock.Instant, generation: Int, instances: [EC2Instance])]>([:])
@@ -46,6 +47,7 @@ public final class AWSProvider: InfrastructureProvider, NodeAgent, InventoryProv
         ec2 = QueryClient(transport: transport, service: .ec2)
         elb = QueryClient(transport: transport, service: .elbv2)
         ssm = SSMClient(transport: transport)
+        batches = AWSBatches(ec2: ec2, elb: elb, ssm: ssm)
         self.visibilityGrace = visibilityGrace
         self.commandDeadline = commandDeadline
         self.commandPoll = commandPoll
@@ -75,44 +77,13 @@ public final class AWSProvider: InfrastructureProvider, NodeAgent, InventoryProv
 
     /// Instances matching `filters` in every page (live states only unless told otherwise).
     func describeInstances(_ filters: [(name: String, values: [String])], ids: [String] = []) async throws(AWSAPIError) -> [EC2Instance] {
-        try await describeAll(
-            "DescribeInstances", idParameter: "InstanceId", pageSize: 1000, filters, ids: ids, as: DescribeInstancesResponse.self,
-            items: \.instances, next: \.nextToken)
-    }
-
-    /// Every page of an EC2 `Describe*` call: the filters and ids given, `pageSize` items a page
-    /// when no ids are named (EC2 refuses `MaxResults` together with ids), following
-    /// `NextToken` until it is absent or empty.
-    func describeAll<Page: Decodable, Item>(
-        _ action: String, idParameter: String, pageSize: Int, _ filters: [(name: String, values: [String])], ids: [String],
-        as type: Page.Type, items: (Page) -> [Item], next: (Page) -> String?
-    ) async throws(AWSAPIError) -> [Item] {
-        var all: [Item] = []
-        var token: String?
-        repeat {
-            var p = QueryParameters()
-            p.filters(filters)
-            p.list(idParameter, ids)
-            if ids.isEmpty { p.add("MaxResults", "\(pageSize)") }
-            if let token { p.add("NextToken", token) }
-            let page = try await ec2.call(action, p.items, as: type)
-            all += items(page)
-            token = next(page).flatMap { $0.isEmpty ? nil : $0 }
-        } while token != nil
-        return all
+        try await ec2.describeInstances(filters, ids: ids)
     }
 
     /// One instance by id, nil if it does not exist or is terminated. Not yet visible right
     /// after this process created it: retryable.
     func instance(_ id: String) async throws(ProviderError) -> EC2Instance? {
-        let found: EC2Instance?
-        do {
-            found = try await describeInstances([], ids: [id]).first
-        } catch where error.code == "InvalidInstanceID.NotFound" || error.code == "InvalidInstanceID.Malformed" {
-            found = nil
-        } catch {
-            throw error.providerError()
-        }
+        let found = try await aws { try await batches.instances.submit(id) }
         if let found, AWSTags.vmState(found.instanceState.name) != nil { return found }
         if found == nil, isRecent(id) {
             throw ProviderError(.retryable, code: ProviderError.incorrectState, message: "instance \(id) is not visible yet (just created)")
@@ -129,53 +100,59 @@ public final class AWSProvider: InfrastructureProvider, NodeAgent, InventoryProv
         }
     }
 
-    /// A cluster's live instances. Concurrent callers share one `DescribeInstances`, and a
-    /// description younger than `memoLifetime` is reused while this process made no write.
+    /// A cluster's live instances. Concurrent callers (of any cluster) share one
+    /// `DescribeInstances`, and a description younger than `memoLifetime` is reused while this
+    /// process made no write.
     func clusterInstances(_ cluster: String) async throws -> [EC2Instance] {
         let generation = transport.writeGeneration
         let lifetime = memoLifetime
         if let memo = clusterMemo.withLock({ $0[cluster] }), memo.generation == generation, ContinuousClock.now - memo.at < lifetime {
             return memo.instances
         }
-        // Keyed by generation too: a caller joins only a read that began after its own writes.
-        return try await clusterReads.run("\(generation)|\(cluster)") { [self] in
-            let started = ContinuousClock.now
-            let found = try await describeInstances([("tag:\(AWSTags.cluster)", [cluster]), ("instance-state-name", AWSTags.liveInstanceStates)])
-                .filter { $0.tags[AWSTags.cluster] == cluster }
-            clusterMemo.withLock { memo in
-                memo = memo.filter { ContinuousClock.now - $0.value.at < lifetime }
-                memo[cluster] = (started, generation, found)
-            }
-            return found
+        // The batch this joins starts after now, so it sees every write counted in `generation`.
+        let started = ContinuousClock.now
+        let found = try await batches.clusters.submit(cluster)
+        clusterMemo.withLock { memo in
+            memo = memo.filter { ContinuousClock.now - $0.value.at < lifetime }
+            if (memo[cluster]?.generation ?? -1) <= generation { memo[cluster] = (started, generation, found) }
         }
-    }
-
-    /// The subnet for `az`: the settings' or the AZ's default subnet (one lookup per AZ).
-    func subnet(az: String) async throws -> EC2Subnet? {
-        if let cached = subnets.withLock({ $0[az] }) { return cached }
-        return try await subnetReads.run(az) { [self] in try await lookUpSubnet(az: az) }
-    }
-
-    private func lookUpSubnet(az: String) async throws(AWSAPIError) -> EC2Subnet? {
-        if let cached = subnets.withLock({ $0[az] }) { return cached }
-        var p = QueryParameters()
-        if let id = settings.subnets[az] {
-            p.list("SubnetId", [id])
-        } else {
-            p.filters([("availability-zone", [az]), ("default-for-az", ["true"])])
-        }
-        let found = try await ec2.call("DescribeSubnets", p.items, as: DescribeSubnetsResponse.self).subnetSet?.items.first
-        if let found { subnets.withLock { $0[az] = found } }
         return found
     }
 
+    /// The subnet for `az`: the settings' or the AZ's default subnet. One `DescribeSubnets`
+    /// answers every AZ at once (all mapped subnets, or every default subnet).
+    func subnet(az: String) async throws -> EC2Subnet? {
+        if let cached = subnets.withLock({ $0[az] }) { return cached }
+        return try await subnetReads.run("all") { [self] in try await loadSubnets() }?[az]
+    }
+
+    /// AZ → subnet, cached; `defaults` when the settings map none.
+    private func loadSubnets() async throws(AWSAPIError) -> [String: EC2Subnet]? {
+        var p = QueryParameters()
+        if settings.subnets.isEmpty {
+            p.filters([("default-for-az", ["true"])])
+        } else {
+            p.list("SubnetId", settings.subnets.values.sorted())
+        }
+        let found = try await ec2.call("DescribeSubnets", p.items, as: DescribeSubnetsResponse.self).subnetSet?.items ?? []
+        var byAZ: [String: EC2Subnet] = [:]
+        for subnet in found {
+            if settings.subnets.isEmpty {
+                byAZ[subnet.availabilityZone] = subnet
+            } else if let az = settings.subnets.first(where: { $0.value == subnet.subnetId })?.key {
+                byAZ[az] = subnet
+            }
+        }
+        subnets.withLock { $0.merge(byAZ) { $1 } }
+        return byAZ
+    }
+
     /// The VPC target groups are created in: that of the first configured subnet, else the
-    /// default VPC's (the subnet of the region's first AZ with a default subnet).
+    /// default VPC's.
     func vpcID() async throws -> String {
         if let (az, _) = settings.subnets.sorted(by: { $0.key < $1.key }).first, let subnet = try await subnet(az: az) { return subnet.vpcId }
-        var p = QueryParameters()
-        p.filters([("default-for-az", ["true"])])
-        guard let subnet = try await ec2.call("DescribeSubnets", p.items, as: DescribeSubnetsResponse.self).subnetSet?.items.first else {
+        let all = try await subnetReads.run("all") { [self] in try await loadSubnets() } ?? [:]
+        guard let subnet = all.sorted(by: { $0.key < $1.key }).first?.value else {
             throw AWSAPIError(action: "ec2:DescribeSubnets", status: 400, code: "InvalidParameterValue", message: "no default VPC: map subnets in the spec's aws: block")
         }
         return subnet.vpcId

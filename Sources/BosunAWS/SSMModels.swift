@@ -50,3 +50,17 @@ struct DescribeInstanceInformationResponse: Decodable {
     var InstanceInformationList: [Information]?
     var NextToken: String?
 }
+
+/// `ListCommands` request for one command.
+struct ListCommandsRequest: Encodable {
+    var CommandId: String
+}
+
+/// `ListCommands` answer: the command's status over all its instances.
+struct ListCommandsResponse: Decodable {
+    struct Command: Decodable {
+        var CommandId: String
+        var Status: String?
+    }
+    var Commands: [Command]?
+}

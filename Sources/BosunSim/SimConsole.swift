@@ -42,23 +42,34 @@ public struct SimConsole: Sendable {
     }
 
     /// The VM powers off (and its jobs with it); already stopped is fine.
-    public func stop(vm id: String) async throws(ProviderError) {
+    public func stop(vm id: String) async throws(ProviderError) { try await stop(vms: [id]) }
+
+    /// The VMs power off together, in one transaction: an observer sees all of them stopped
+    /// or none. An unknown id changes nothing and is `NotFound`.
+    public func stop(vms ids: [String]) async throws(ProviderError) {
         try await cloud.administer { db, moment in
-            let vm = try VMTable.require(db, id: id)
-            if vm.powered { try VMTable.stop(db, vm.id, now: moment.now) }
+            for id in ids {
+                let vm = try VMTable.require(db, id: id)
+                if vm.powered { try VMTable.stop(db, vm.id, now: moment.now) }
+            }
         }
     }
 
     /// The VM powers on again, as an operator's reboot would, and the processes it ran come back
     /// with it (after the boot and job start times); already running is fine.
-    public func start(vm id: String) async throws(ProviderError) {
+    public func start(vm id: String) async throws(ProviderError) { try await start(vms: [id]) }
+
+    /// The VMs power on together, in one transaction; an unknown id changes nothing.
+    public func start(vms ids: [String]) async throws(ProviderError) {
         try await cloud.administer { db, moment in
-            let vm = try VMTable.require(db, id: id)
-            guard !vm.powered else { return }
-            try VMTable.start(db, vm.id, now: moment.now, bootTime: moment.cloud.bootTime)
-            let jobs = try String.fetchAll(db, sql: "SELECT name FROM jobs WHERE vm_id = ? ORDER BY name", arguments: [vm.id])
-            let ready = moment.now + moment.cloud.bootTime + moment.cloud.jobStartTime
-            try JobTable.start(db, vm: vm.id, jobs: jobs, now: moment.now, readyAt: ready, restart: false)
+            for id in ids {
+                let vm = try VMTable.require(db, id: id)
+                guard !vm.powered else { continue }
+                try VMTable.start(db, vm.id, now: moment.now, bootTime: moment.cloud.bootTime)
+                let jobs = try String.fetchAll(db, sql: "SELECT name FROM jobs WHERE vm_id = ? ORDER BY name", arguments: [vm.id])
+                let ready = moment.now + moment.cloud.bootTime + moment.cloud.jobStartTime
+                try JobTable.start(db, vm: vm.id, jobs: jobs, now: moment.now, readyAt: ready, restart: false)
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import BosunStore
 import Foundation
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// `bosun run`: the controller. Watches the spec directory, reconciles every cluster on spec
 /// changes and on a schedule, until SIGINT or SIGTERM; then it stops starting actions, lets
@@ -54,11 +55,6 @@ struct RunCommand: AsyncParsableCommand {
             CredentialsStep.inController(store: store, clusters: report.accepted.map(\.name), keyPath: keyPath, logger: credentialsLogger)
             await controller.enqueue(report.touched)
         }
-        // Ingest first, so the controller starts from the current specs.
-        do { try await ingester.pass() } catch { logger.error("initial ingestion failed", metadata: ["error": "\(error)"]) }
-        if let clusters = try? store.reconcilableClusters() {
-            CredentialsStep.inController(store: store, clusters: clusters, keyPath: keyPath, logger: credentialsLogger)
-        }
         let group = ServiceGroup(
             configuration: .init(
                 services: [
@@ -68,8 +64,25 @@ struct RunCommand: AsyncParsableCommand {
                         "db": "\(factory.store.path)", "specs": "\(directory)", "workers": "\(execution.workers)",
                     ])),
                 ],
-                gracefulShutdownSignals: [.sigterm, .sigint],
+                gracefulShutdownSignals: [],
                 logger: logger))
+        // Signals are trapped from here on, not only once the services run: a SIGTERM during
+        // the initial ingestion (seconds with thousands of specs) is a graceful stop too, not
+        // death by the default disposition. A stop asked for before the group runs is kept by
+        // the group, which then starts and stops its services at once.
+        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+        let watcher = Task {
+            for await signal in signals {
+                logger.info("stopping", metadata: ["signal": "\(signal)"])
+                await group.triggerGracefulShutdown()
+            }
+        }
+        defer { watcher.cancel() }
+        // Ingest first, so the controller starts from the current specs.
+        do { try await ingester.pass() } catch { logger.error("initial ingestion failed", metadata: ["error": "\(error)"]) }
+        if let clusters = try? store.reconcilableClusters() {
+            CredentialsStep.inController(store: store, clusters: clusters, keyPath: keyPath, logger: credentialsLogger)
+        }
         try await group.run()
         logger.info("bosun run stopped")
     }
