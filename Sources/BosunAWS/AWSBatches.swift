@@ -17,8 +17,8 @@ struct AWSBatches: Sendable {
     let volumes: Batcher<String, EC2Volume?>
     /// Idempotency key → the live volumes carrying it.
     let volumeKeys: Batcher<String, [EC2Volume]>
-    /// A script on an instance → the id of the command that runs it there.
-    let commands: Batcher<CommandRequest, Result<String, AWSAPIError>>
+    /// A script on an instance → the command that runs it there.
+    let commands: Batcher<CommandRequest, Result<SendCommandResponse.Command, AWSAPIError>>
     /// A tag on a resource → set.
     let tags: Batcher<TagRequest, Result<Bool, AWSAPIError>>
     /// An instance in a target group → registered.
@@ -76,14 +76,14 @@ struct AWSBatches: Sendable {
         // SendCommand takes at most 50 instances.
         commands = Batcher(limit: 50) { requests in
             await Self.grouped(requests, by: \.script) { script, group in
-                await Self.oneOrEach(group) { (members: [CommandRequest]) async throws(AWSAPIError) -> String in
+                await Self.oneOrEach(group) { (members: [CommandRequest]) async throws(AWSAPIError) -> SendCommandResponse.Command in
                     try await ssm.call(
                         "SendCommand",
                         SendCommandRequest(
                             DocumentName: "AWS-RunShellScript", InstanceIds: members.map(\.instance), Parameters: ["commands": [script]],
                             TimeoutSeconds: 600, Comment: "bosun"),
                         as: SendCommandResponse.self
-                    ).Command.CommandId
+                    ).Command
                 }
             }
         }

@@ -103,9 +103,9 @@ extension AWSProvider {
     }
 
     private func setJobs(_ vmID: String, _ jobs: [String: JobState]) async throws {
-        _ = try await aws {
-            try await batches.tags.submit(.init(resource: vmID, key: AWSTags.jobs, value: AWSTags.jobsValue(jobs))).get()
-        }
+        let value = AWSTags.jobsValue(jobs)
+        _ = try await aws { try await batches.tags.submit(.init(resource: vmID, key: AWSTags.jobs, value: value)).get() }
+        memo.withLock { $0.patch(vmID) { $0.setTag(AWSTags.jobs, value) } }
     }
 
     /// Runs `script` on the instance with `AWS-RunShellScript` and waits for it to finish.
@@ -113,8 +113,14 @@ extension AWSProvider {
     /// status together. Failed here: terminal `CommandFailed` with the command's stderr; not
     /// done by the deadline: retryable `Timeout`.
     func command(_ vmID: String, _ script: String) async throws {
-        let commandID = try await aws { try await batches.commands.submit(.init(instance: vmID, script: script)).get() }
-        let status = try await commandWaits.run(commandID) { [self] in try await waitForCommand(commandID, script: script) }
+        let sent = try await aws { try await batches.commands.submit(.init(instance: vmID, script: script)).get() }
+        let commandID = sent.CommandId
+        let status: String
+        if let known = sent.Status, Self.finalCommandStatuses.contains(known) {
+            status = known
+        } else {
+            status = try await commandWaits.run(commandID) { [self] in try await waitForCommand(commandID, script: script) }
+        }
         if status == "Success" { return }
         // The command's status sums up all its instances: ask how it went on this one.
         let mine: GetCommandInvocationResponse? = try await aws {

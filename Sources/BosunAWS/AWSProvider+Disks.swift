@@ -9,7 +9,9 @@ extension AWSProvider {
 
     /// One volume by id; nil if it does not exist.
     func volume(_ id: String) async throws(ProviderError) -> EC2Volume? {
-        try await aws { try await batches.volumes.submit(id) }.flatMap { AWSTags.liveVolumeStates.contains($0.status ?? "available") ? $0 : nil }
+        let lifetime = memoLifetime
+        if let made = createdVolumes.withLock({ $0[id] }), ContinuousClock.now - made.at < lifetime { return made.volume }
+        return try await aws { try await batches.volumes.submit(id) }.flatMap { AWSTags.liveVolumeStates.contains($0.status ?? "available") ? $0 : nil }
     }
 
     public func listDisks(cluster: String) async throws -> [Disk] {
@@ -20,15 +22,16 @@ extension AWSProvider {
         }
     }
 
-    /// Looks the key up by tag, then creates the volume (`gp3` unless the request names a
-    /// type; size rounded up to whole GiB) with a `ClientToken` from the key.
+    /// Looks the key up by tag (unless the request says it is new), then creates the volume
+    /// (`gp3` unless the request names a type; size rounded up to whole GiB) with a
+    /// `ClientToken` from the key.
     public func createDisk(_ request: DiskRequest) async throws -> Disk {
         guard request.sizeMiB > 0 else {
             throw ProviderError(.terminal, code: ProviderError.invalidParameter, message: "disk size must be positive, not \(request.sizeMiB) MiB")
         }
         return try await diskCreates.run(request.idempotencyKey) { [self] in
             try await aws {
-                let existing = try await batches.volumeKeys.submit(request.idempotencyKey).compactMap(AWSTags.disk)
+                let existing = request.keyIsNew ? [] : try await batches.volumeKeys.submit(request.idempotencyKey).compactMap(AWSTags.disk)
                 if let disk = existing.first {
                     guard disk.az == request.az, disk.sizeMiB == request.sizeMiB, disk.cluster == request.cluster,
                         disk.instanceID == request.instanceID, disk.type == request.type
@@ -56,6 +59,13 @@ extension AWSProvider {
                     }
                     made = answer
                     break
+                }
+                if let made {
+                    let lifetime = memoLifetime
+                    createdVolumes.withLock { created in
+                        created = created.filter { ContinuousClock.now - $0.value.at < lifetime }
+                        created[made.volumeId] = (.now, made)
+                    }
                 }
                 guard let made else {
                     throw ProviderError(
@@ -90,12 +100,15 @@ extension AWSProvider {
         else {
             throw ProviderError(.terminal, code: ProviderError.quotaExceeded, message: "instance \(vmID) has no free device in /dev/sdf…/dev/sdp")
         }
+        forget(volume: id)
         try await aws {
             try await ec2.call("AttachVolume", [("VolumeId", id), ("InstanceId", vmID), ("Device", device)])
         }
+        memo.withLock { $0.patch(vmID) { $0.addDevice(device, volume: id) } }
     }
 
     public func detachDisk(id: String) async throws {
+        forget(volume: id)
         guard let volume = try await volume(id) else { throw ProviderError.notFound("volume \(id)") }
         guard let vm = volume.attachedInstance else {
             throw ProviderError(.terminal, code: ProviderError.incorrectState, message: "volume \(id) is not attached")
@@ -112,6 +125,7 @@ extension AWSProvider {
     }
 
     public func deleteDisk(id: String) async throws {
+        forget(volume: id)
         guard let volume = try await volume(id) else { return }
         if let vm = volume.attachedInstance {
             throw ProviderError(.terminal, code: ProviderError.incorrectState, message: "volume \(id) is attached to \(vm)")
@@ -136,6 +150,7 @@ extension AWSProvider {
             throw ProviderError(.terminal, code: ProviderError.invalidParameter, message: "volume \(id) cannot shrink from \(disk.sizeMiB) to \(sizeMiB) MiB")
         }
         if sizeMiB == disk.sizeMiB { return }
+        forget(volume: id)
         try await aws {
             let gib = AWSTags.gib(forMiB: sizeMiB)
             if gib > volume.size {
@@ -143,5 +158,10 @@ extension AWSProvider {
             }
             try await ec2.call("CreateTags", [("ResourceId.1", id), ("Tag.1.Key", AWSTags.sizeMiB), ("Tag.1.Value", String(sizeMiB))])
         }
+    }
+
+    /// Drops what `CreateVolume` answered for `id`: the volume is about to change.
+    func forget(volume id: String) {
+        _ = createdVolumes.withLock { $0.removeValue(forKey: id) }
     }
 }

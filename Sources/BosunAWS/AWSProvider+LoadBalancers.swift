@@ -28,9 +28,8 @@ extension AWSProvider {
     }
 
     /// Finds `lb`'s target group or creates it (the settings' protocol and port, default TCP
-    /// 6443, instance targets, in the subnets' VPC). Concurrent calls share one lookup and
-    /// create; a name another process created meanwhile (`DuplicateTargetGroupName`) is
-    /// looked up again.
+    /// 6443, instance targets, in the subnets' VPC). Concurrent calls share one create; a
+    /// name that exists already (`DuplicateTargetGroupName`) is looked up.
     func ensureTargetGroup(_ lb: String) async throws -> String {
         if let arn = targetGroups.withLock({ $0[lb] }) { return arn }
         return try await targetGroupCreates.run(lb) { [self] in
@@ -43,8 +42,11 @@ extension AWSProvider {
         }
     }
 
+    /// No lookup first: the ARN is not cached, so the pass's observation found no group.
+    /// `CreateTargetGroup` with the settings of an existing group answers that group (AWS),
+    /// and a name taken with other settings is `DuplicateTargetGroupName` (AWS, and moto
+    /// always), after which `ensureTargetGroup` looks it up.
     private func findOrCreateTargetGroup(_ lb: String) async throws -> String {
-        if let arn = try await targetGroupARN(lb) { return arn }
         var p: [(String, String)] = [
             ("Name", Self.targetGroupName(lb)), ("Protocol", settings.targetGroupProtocol), ("Port", String(settings.targetGroupPort)),
             ("VpcId", try await vpcID()), ("TargetType", "instance"),

@@ -6,14 +6,16 @@ extension AWSProvider {
         try await aws { try await clusterInstances(cluster).compactMap(AWSTags.vm) }
     }
 
-    /// Looks the key up by tag first (moto ignores `ClientToken`, and a crashed controller
-    /// retries with the same key), then runs the instance with a `ClientToken` derived from
-    /// the key (so a retried `RunInstances` on AWS returns the first instance). Concurrent
-    /// calls with one key in this process share one lookup and one create.
+    /// Looks the key up by tag first, unless the request says it is new (moto ignores
+    /// `ClientToken`, and a retry may follow a create that happened), then runs the instance
+    /// with a `ClientToken` derived from the key (so a retried `RunInstances` on AWS returns
+    /// the first instance). Concurrent calls with one key in this process share one lookup
+    /// and one create.
     public func createVM(_ request: VMRequest) async throws -> VM {
         try await vmCreates.run(request.idempotencyKey) { [self] in
             try await aws {
-                let existing = try await batches.instanceKeys.submit(request.idempotencyKey).compactMap(AWSTags.vm)
+                // A key the controller has never used cannot have an instance yet.
+                let existing = request.keyIsNew ? [] : try await batches.instanceKeys.submit(request.idempotencyKey).compactMap(AWSTags.vm)
                 if let vm = existing.first {
                     try checkSame(vm, request)
                     return vm

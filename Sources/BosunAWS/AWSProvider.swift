@@ -23,9 +23,13 @@ public final class AWSProvider: InfrastructureProvider, NodeAgent, InventoryProv
     let subnetReads = SingleFlight<[String: EC2Subnet]?>()
     /// Cluster → its instances as last described, with when and at which write generation:
     /// `listVMs` and `health` of one pass share one `DescribeInstances`.
-    let clusterMemo = Mutex<[String: (at: ContinuousClock.Instant, generation: Int, instances: [EC2Instance])]>([:])
+    let memo: Mutex<InstanceMemo>
+    /// Volumes this process just created, as `CreateVolume` answered: the attach that follows
+    /// needs no `DescribeVolumes`. Dropped on any change to the volume.
+    let createdVolumes = Mutex<[String: (at: ContinuousClock.Instant, volume: EC2Volume)]>([:])
+    let clusterReads = SingleFlight<[EC2Instance]>()
     /// How long a cluster's description is reused when this process changed nothing since.
-    let memoLifetime: Duration = .seconds(2)
+    let memoLifetime: Duration
     /// AZ → the subnet instances go to (from the settings, else the AZ's default subnet).
     let subnets = Mutex<[String: EC2Subnet]>([:])
     /// Load balancer → target group ARN, once seen.
@@ -40,14 +44,16 @@ public final class AWSProvider: InfrastructureProvider, NodeAgent, InventoryProv
 
     public init(
         transport: AWSTransport, settings: AWSProviderSettings = AWSProviderSettings(), visibilityGrace: Duration = .seconds(60),
-        commandDeadline: Duration = .seconds(120), commandPoll: Duration = .milliseconds(500)
+        commandDeadline: Duration = .seconds(120), commandPoll: Duration = .milliseconds(500), memoLifetime: Duration = .seconds(2)
     ) {
+        self.memoLifetime = memoLifetime
         self.transport = transport
         self.settings = settings
         ec2 = QueryClient(transport: transport, service: .ec2)
         elb = QueryClient(transport: transport, service: .elbv2)
         ssm = SSMClient(transport: transport)
         batches = AWSBatches(ec2: ec2, elb: elb, ssm: ssm)
+        memo = Mutex(InstanceMemo(lifetime: memoLifetime))
         self.visibilityGrace = visibilityGrace
         self.commandDeadline = commandDeadline
         self.commandPoll = commandPoll
@@ -83,6 +89,8 @@ public final class AWSProvider: InfrastructureProvider, NodeAgent, InventoryProv
     /// One instance by id, nil if it does not exist or is terminated. Not yet visible right
     /// after this process created it: retryable.
     func instance(_ id: String) async throws(ProviderError) -> EC2Instance? {
+        let generation = transport.writeGeneration
+        if let seen = memo.withLock({ $0.instance(id, generation: generation, now: .now) }) { return seen }
         let found = try await aws { try await batches.instances.submit(id) }
         if let found, AWSTags.vmState(found.instanceState.name) != nil { return found }
         if found == nil, isRecent(id) {
@@ -100,23 +108,19 @@ public final class AWSProvider: InfrastructureProvider, NodeAgent, InventoryProv
         }
     }
 
-    /// A cluster's live instances. Concurrent callers (of any cluster) share one
-    /// `DescribeInstances`, and a description younger than `memoLifetime` is reused while this
-    /// process made no write.
+    /// A cluster's live instances. Concurrent callers of one cluster share one read, reads of
+    /// several clusters go into one `DescribeInstances`, and a description is reused as
+    /// `InstanceMemo` says.
     func clusterInstances(_ cluster: String) async throws -> [EC2Instance] {
         let generation = transport.writeGeneration
-        let lifetime = memoLifetime
-        if let memo = clusterMemo.withLock({ $0[cluster] }), memo.generation == generation, ContinuousClock.now - memo.at < lifetime {
-            return memo.instances
+        if let seen = memo.withLock({ $0.cluster(cluster, generation: generation, now: .now) }) { return seen }
+        // Keyed by generation too: a caller joins only a read that began after its own writes.
+        return try await clusterReads.run("\(generation)|\(cluster)") { [self] in
+            let started = ContinuousClock.now
+            let found = try await batches.clusters.submit(cluster)
+            memo.withLock { $0.store(cluster, found, started: started, generation: generation) }
+            return found
         }
-        // The batch this joins starts after now, so it sees every write counted in `generation`.
-        let started = ContinuousClock.now
-        let found = try await batches.clusters.submit(cluster)
-        clusterMemo.withLock { memo in
-            memo = memo.filter { ContinuousClock.now - $0.value.at < lifetime }
-            if (memo[cluster]?.generation ?? -1) <= generation { memo[cluster] = (started, generation, found) }
-        }
-        return found
     }
 
     /// The subnet for `az`: the settings' or the AZ's default subnet. One `DescribeSubnets`
@@ -151,7 +155,8 @@ public final class AWSProvider: InfrastructureProvider, NodeAgent, InventoryProv
     /// default VPC's.
     func vpcID() async throws -> String {
         if let (az, _) = settings.subnets.sorted(by: { $0.key < $1.key }).first, let subnet = try await subnet(az: az) { return subnet.vpcId }
-        let all = try await subnetReads.run("all") { [self] in try await loadSubnets() } ?? [:]
+        let cached = subnets.withLock { $0 }
+        let all = try await cached.isEmpty ? subnetReads.run("all") { [self] in try await loadSubnets() } ?? [:] : cached
         guard let subnet = all.sorted(by: { $0.key < $1.key }).first?.value else {
             throw AWSAPIError(action: "ec2:DescribeSubnets", status: 400, code: "InvalidParameterValue", message: "no default VPC: map subnets in the spec's aws: block")
         }

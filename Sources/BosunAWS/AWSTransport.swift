@@ -16,9 +16,17 @@ public final class AWSTransport: Sendable {
     let requestTimeout: TimeAmount
     private let writes = Atomic<Int>(0)
 
-    /// Bumped before and after every call that may change something (any action but
-    /// `Describe…`, `Get…` and `List…`), so readers can tell whether a cached read may be stale.
+    /// Bumped before and after every call that may change what `DescribeInstances` answers
+    /// (`instanceChanges`), so readers can tell whether a cached description may be stale.
+    /// `CreateTags` and `AttachVolume` are not counted: the provider applies their effect to
+    /// what it cached (`InstanceMemo.patch`).
     public var writeGeneration: Int { writes.load(ordering: .acquiring) }
+
+    /// EC2 actions that change instances as `DescribeInstances` reports them.
+    static let instanceChanges: Set<String> = [
+        "RunInstances", "StartInstances", "StopInstances", "RebootInstances", "TerminateInstances", "DetachVolume",
+        "ModifyInstanceAttribute", "DeleteTags",
+    ]
 
     public init(configuration: AWSConfiguration, calls: AWSCallCounter = AWSCallCounter(), refusalAttempts: Int = 4, requestTimeout: TimeAmount = .seconds(30)) {
         self.configuration = configuration
@@ -36,7 +44,7 @@ public final class AWSTransport: Sendable {
         decodeError: @Sendable (Data) -> (code: String, message: String)?
     ) async throws(AWSAPIError) -> Data {
         let label = "\(service == .elbv2 ? "elbv2" : service.rawValue):\(action)"
-        let isWrite = !(action.hasPrefix("Describe") || action.hasPrefix("Get") || action.hasPrefix("List"))
+        let isWrite = service == .ec2 && Self.instanceChanges.contains(action)
         // Before and after: a read that overlapped the write is stale either way.
         if isWrite { writes.add(1, ordering: .releasing) }
         defer { if isWrite { writes.add(1, ordering: .releasing) } }

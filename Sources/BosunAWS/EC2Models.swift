@@ -10,6 +10,8 @@ public struct EC2List<Element: Decodable & Sendable>: Decodable, Sendable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         items = try container.decodeIfPresent([Element].self, forKey: .item) ?? []
     }
+
+    public init(_ items: [Element]) { self.items = items }
 }
 
 /// A resource tag.
@@ -47,6 +49,16 @@ public struct EC2Instance: Decodable, Sendable {
     /// Device names in use (the root device included).
     public var devices: Set<String> {
         Set((blockDeviceMapping?.items ?? []).map(\.deviceName) + [rootDeviceName].compactMap { $0 })
+    }
+
+    /// Sets one tag, as `CreateTags` did on AWS.
+    mutating func setTag(_ key: String, _ value: String) {
+        tagSet = EC2List((tagSet?.items ?? []).filter { $0.key != key } + [EC2Tag(key: key, value: value)])
+    }
+
+    /// Adds a device, as `AttachVolume` did on AWS.
+    mutating func addDevice(_ name: String, volume: String) {
+        blockDeviceMapping = EC2List((blockDeviceMapping?.items ?? []) + [BlockDevice(deviceName: name, ebs: .init(volumeId: volume))])
     }
 }
 

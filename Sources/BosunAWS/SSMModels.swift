@@ -11,7 +11,11 @@ struct SendCommandRequest: Encodable {
 
 /// `SendCommand` answer.
 struct SendCommandResponse: Decodable {
-    struct Command: Decodable { var CommandId: String }
+    struct Command: Decodable, Sendable {
+        var CommandId: String
+        /// `Pending` on AWS; a final status when the answer already knows (moto runs nothing).
+        var Status: String?
+    }
     var Command: Command
 }
 

@@ -19,8 +19,10 @@ struct ActionRunner: Sendable {
     let policy: ExecutionPolicy
 
     /// Performs `action`; `resources` are the instance's VM and disk as recorded when this
-    /// attempt started (`Store.markRunning(_:owner:instance:)`).
-    func perform(_ action: PlannedAction, key: String, resources: (vm: String?, disk: String?)) async throws -> ActionEffect {
+    /// attempt started (`Store.markRunning(_:owner:instance:)`). `attempt` 1 of a journal entry
+    /// is the first use of its key (keys are unique per entry, and an entry a crash left
+    /// running is resolved by `JournalRecovery`, never re-run under its key).
+    func perform(_ action: PlannedAction, key: String, attempt: Int = 2, resources: (vm: String?, disk: String?)) async throws -> ActionEffect {
         let instance = action.instance ?? ""
         func currentVM() throws -> String {
             guard let vm = resources.vm else {
@@ -30,9 +32,10 @@ struct ActionRunner: Sendable {
         }
         switch action.kind {
         case .createVM(let az, let vmType, let image):
-            let request = VMRequest(
+            var request = VMRequest(
                 cluster: cluster, group: action.group ?? "", index: action.index ?? 0, instanceID: instance, az: az,
                 vmType: vmType, image: image, idempotencyKey: key)
+            request.keyIsNew = attempt == 1
             let vm = try await waitRunning(try await provider.createVM(request))
             return .vmCreated(instance: instance, cluster: cluster, group: request.group, index: request.index, az: az, vm: vm)
         case .deleteVM(let id):
@@ -43,8 +46,9 @@ struct ActionRunner: Sendable {
             _ = try await waitRunning(id: id)
             return .none
         case .createDisk(let az, let size, let type):
-            let disk = try await provider.createDisk(DiskRequest(
-                cluster: cluster, instanceID: instance, az: az, sizeMiB: size, type: type, idempotencyKey: key))
+            var request = DiskRequest(cluster: cluster, instanceID: instance, az: az, sizeMiB: size, type: type, idempotencyKey: key)
+            request.keyIsNew = attempt == 1
+            let disk = try await provider.createDisk(request)
             return .diskCreated(disk)
         case .attachDisk(let id):
             let (vm, current) = resources

@@ -121,7 +121,7 @@ struct PlanExecutor: Sendable {
             do {
                 try await bucket.acquire()
                 let effect = try await withTimeout(policy.timeout(for: action.kind.name)) {
-                    try await runner.perform(action, key: key, resources: resources)
+                    try await runner.perform(action, key: key, attempt: attempt, resources: resources)
                 }
                 await bucket.succeeded()
                 try await store.succeedAttempt(journalID, effect: effect)

@@ -12,6 +12,13 @@ public struct VMRequest: Sendable, Hashable, Codable {
     public var image: String
     /// Derived from the plan: a repeated create with the same key returns the first VM.
     public var idempotencyKey: String
+    /// The caller knows that no create was ever asked with this key before (the first attempt
+    /// of a new journal entry), so a provider may skip looking the key up. False when unsure.
+    public var keyIsNew = false
+
+    private enum CodingKeys: String, CodingKey {
+        case cluster, group, index, instanceID, az, vmType, image, idempotencyKey
+    }
 
     public init(cluster: String, group: String, index: Int, instanceID: String, az: String, vmType: String, image: String, idempotencyKey: String) {
         self.cluster = cluster
@@ -69,6 +76,12 @@ public struct DiskRequest: Sendable, Hashable, Codable {
     public var sizeMiB: Int
     public var type: String?
     public var idempotencyKey: String
+    /// As `VMRequest.keyIsNew`.
+    public var keyIsNew = false
+
+    private enum CodingKeys: String, CodingKey {
+        case cluster, instanceID, az, sizeMiB, type, idempotencyKey
+    }
 
     public init(cluster: String, instanceID: String, az: String, sizeMiB: Int, type: String?, idempotencyKey: String) {
         self.cluster = cluster

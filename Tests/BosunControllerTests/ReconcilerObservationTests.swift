@@ -14,6 +14,10 @@ import Testing
     final class FlakyCloud: InfrastructureProvider, NodeAgent {
         let failure = Mutex<ProviderError?>(nil)
         let writes = Atomic<Int>(0)
+        /// What every write fails with.
+        let writeFailure = Mutex(ProviderError(.terminal, code: "ReadOnly", message: "this fake cloud makes nothing"))
+        /// Each `createVM` asked for: its key, and whether the caller said the key was new.
+        let creates = Mutex<[(key: String, isNew: Bool)]>([])
         var name: String { "flaky" }
 
         private func read<T>(_ value: T) throws(ProviderError) -> T {
@@ -23,14 +27,17 @@ import Testing
 
         private func write() throws(ProviderError) -> Never {
             writes.add(1, ordering: .relaxed)
-            throw ProviderError(.terminal, code: "ReadOnly", message: "this fake cloud makes nothing")
+            throw writeFailure.withLock { $0 }
         }
 
         func listVMs(cluster: String) async throws -> [VM] { try read([]) }
         func listDisks(cluster: String) async throws -> [Disk] { try read([]) }
         func listMembers(lb: String) async throws -> [String] { try read([]) }
         func health(cluster: String) async throws -> [String: NodeHealth] { try read([:]) }
-        func createVM(_ request: VMRequest) async throws -> VM { try write() }
+        func createVM(_ request: VMRequest) async throws -> VM {
+            creates.withLock { $0.append((request.idempotencyKey, request.keyIsNew)) }
+            try write()
+        }
         func deleteVM(id: String) async throws { try write() }
         func startVM(id: String) async throws { try write() }
         func stopVM(id: String) async throws { try write() }
@@ -71,6 +78,7 @@ import Testing
         _ = try await Ingester(store: store, directory: root + "/specs").settledPass(maxWait: .seconds(10), poll: .milliseconds(20))
         var policy = ExecutionPolicy()
         policy.workers = 2
+        policy.retry = RetryPolicy(base: .milliseconds(1), cap: .milliseconds(5), maxAttempts: 3)
         reconciler = Reconciler(
             store: store,
             providers: ProviderRegistry([.sim: ProviderHandle(infrastructure: cloud, agent: cloud, bucket: TokenBucket(ratePerSecond: nil))]),
@@ -117,5 +125,18 @@ import Testing
         cloud.failure.withLock { $0 = ProviderError(.retryable, code: "ServiceUnavailable", message: "try later") }
         for _ in 0..<2 { _ = await reconciler.reconcile("demo") }
         #expect(try events("observation-failed") == 2)
+    }
+
+    /// A key is new only on the first attempt of its journal entry: a retry may follow a
+    /// create that happened (a timeout), so the provider must look the key up then.
+    @Test func onlyTheFirstAttemptOfACreateSaysItsKeyIsNew() async throws {
+        cloud.writeFailure.withLock { $0 = ProviderError(.retryable, code: ProviderError.timeout, message: "no answer") }
+        _ = await reconciler.reconcile("demo")
+        let creates = cloud.creates.withLock { $0 }
+        let byKey = Dictionary(grouping: creates, by: \.key)
+        #expect(byKey.count == 2, "one key per missing instance")
+        for (key, asks) in byKey {
+            #expect(asks.map(\.isNew) == [true, false, false], "\(key)")
+        }
     }
 }

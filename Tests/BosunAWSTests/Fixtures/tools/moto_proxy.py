@@ -9,6 +9,9 @@ usage: moto_proxy.py --port P --upstream http://127.0.0.1:M [--throttle ACTION -
 instance has since been terminated: with that terminated instance.
 --ssm-online answers SSM DescribeInstanceInformation (which moto 5 lacks) as an SSM agent on
 each instance asked for would: Online, pinged just now.
+--fail-commands K plays Run Command as AWS does when a script fails on some instances (moto runs
+nothing and answers Success at once): SendCommand answers Pending, ListCommands Failed, and
+GetCommandInvocation Failed with a systemd error for the first K instances it is asked about.
 """
 import argparse, json, threading, time, urllib.parse, urllib.request, urllib.error
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 args = None
 lock = threading.Lock()
 stats = {"calls": {}, "throttled": 0, "replayed": 0}
+failed_instances = []
 
 REPLAY = (b'<?xml version="1.0" encoding="UTF-8"?>\n<RunInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
           b'<reservationId>r-0dead</reservationId><instancesSet><item><instanceId>i-0dead0000000000%d</instanceId>'
@@ -83,9 +87,35 @@ class Handler(BaseHTTPRequestHandler):
                                          headers=headers, method=self.command)
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
-                self.reply(response.status, response.read(), response.headers.get("Content-Type", "text/xml"))
+                answer = response.read()
+                if args.fail_commands and response.status == 200:
+                    answer = self.failing(action, body, answer)
+                self.reply(response.status, answer, response.headers.get("Content-Type", "text/xml"))
         except urllib.error.HTTPError as error:
             self.reply(error.code, error.read(), error.headers.get("Content-Type", "text/xml"))
+
+    def failing(self, action, request_body, answer):
+        if action == "SendCommand":
+            doc = json.loads(answer)
+            doc["Command"]["Status"] = "Pending"
+            return json.dumps(doc).encode()
+        if action == "ListCommands":
+            doc = json.loads(answer)
+            for command in doc.get("Commands", []):
+                command["Status"] = "Failed"
+            return json.dumps(doc).encode()
+        if action == "GetCommandInvocation":
+            instance = json.loads(request_body or b"{}").get("InstanceId")
+            with lock:
+                if instance not in failed_instances and len(failed_instances) < args.fail_commands:
+                    failed_instances.append(instance)
+                failing = instance in failed_instances
+            if failing:
+                doc = json.loads(answer)
+                doc.update({"Status": "Failed", "ResponseCode": 1,
+                            "StandardErrorContent": "Failed to start kube-proxy.service: Unit kube-proxy.service not found."})
+                return json.dumps(doc).encode()
+        return answer
 
     def reply(self, status, body, content_type):
         self.send_response(status)
@@ -104,5 +134,6 @@ if __name__ == "__main__":
     parser.add_argument("--delay-ms", type=int, default=0)
     parser.add_argument("--replay-terminated", type=int, default=0)
     parser.add_argument("--ssm-online", action="store_true")
+    parser.add_argument("--fail-commands", type=int, default=0)
     args = parser.parse_args()
     ThreadingHTTPServer(("127.0.0.1", args.port), Handler).serve_forever()
