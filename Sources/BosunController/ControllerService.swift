@@ -18,11 +18,16 @@ public final class ControllerService: Service, Sendable {
     private let sweeper = Mutex<Task<Void, Never>?>(nil)
     /// Consecutive failed passes per cluster, for the retry backoff (shared by all workers).
     private let failures = Mutex<[String: Int]>([:])
+    /// Called after every drift sweep, when its transient memory (every cluster's observation)
+    /// has just been freed.
+    private let afterSweep: @Sendable () -> Void
 
+    /// `afterSweep` runs after every drift sweep (`bosun run` hands freed memory back there).
     public init(
         reconciler: Reconciler, interval: Duration = .seconds(30), driftInterval: Duration? = .seconds(10), concurrency: Int = 32,
-        logger: Logger
+        logger: Logger, afterSweep: @escaping @Sendable () -> Void = {}
     ) {
+        self.afterSweep = afterSweep
         self.reconciler = reconciler
         self.interval = interval
         self.driftInterval = driftInterval
@@ -120,5 +125,6 @@ public final class ControllerService: Service, Sendable {
             logger.info("drift found; reconciling now", metadata: ["cluster": "\(cluster)"])
             await queue.add(cluster, priority: .high)
         }
+        afterSweep()
     }
 }

@@ -83,11 +83,23 @@ struct BenchScaleCommand: AsyncParsableCommand {
         let cpu0 = Child.cpuSeconds(run.processIdentifier)
         let wall0 = ContinuousClock.now
         let sweeps = SweepTimes(log: root + "/run.log")
+        let pid = run.processIdentifier
+        let sampler = Task {
+            var samples: [Double] = []
+            while !Task.isCancelled {
+                samples.append(Child.rssKiB(pid) / 1024)
+                try? await Task.sleep(for: .seconds(15))
+            }
+            return samples
+        }
         try await sweeps.follow(for: steady.duration)
+        sampler.cancel()
+        let samples = await sampler.value
         let cpu = (Child.cpuSeconds(run.processIdentifier) - cpu0) / (ContinuousClock.now - wall0).seconds
         let rss1 = Child.rssKiB(run.processIdentifier)
         row("run steady CPU", cpu * 100, "% core", target: 25)
         print(String(format: "  run RSS %.0f MB → %.0f MB over the %.0f s window", rss0 / 1024, rss1 / 1024, steady.duration.seconds))
+        print("  run RSS every 15 s (MB): " + samples.map { String(format: "%.0f", $0) }.joined(separator: " "))
         // Every cluster is observed by each sweep; the oldest observation is at most the longest
         // gap between two finished sweeps plus the longest sweep. Target: interval (30 s) × 1.2.
         let sweepLines = await sweeps.finished

@@ -20,4 +20,15 @@ enum MemoryTuning {
         _ = mallopt(M_ARENA_MAX, Int32(max(2, min(64, ProcessInfo.processInfo.activeProcessorCount))))
         #endif
     }
+
+    /// Hands free memory back to the kernel (`malloc_trim`: the top of each arena and the free
+    /// pages inside it). `bosun run` calls it after every drift sweep: a sweep at 100,000
+    /// instances allocates and frees about 100 MB, which the trim threshold above would keep
+    /// resident for good, so the resident set crept up sweep after sweep instead of staying at
+    /// the working size. Once per sweep (10 s) it costs a few milliseconds.
+    static func releaseFreeMemory() {
+        #if os(Linux)
+        _ = malloc_trim(0)
+        #endif
+    }
 }

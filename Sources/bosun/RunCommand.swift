@@ -43,7 +43,7 @@ struct RunCommand: AsyncParsableCommand {
         let directory = global.specsDirectory
         let controller = ControllerService(
             reconciler: factory.reconciler, interval: interval.duration, driftInterval: driftInterval.duration,
-            logger: Logger(label: "bosun.controller"))
+            logger: Logger(label: "bosun.controller"), afterSweep: { MemoryTuning.releaseFreeMemory() })
         let tracker = WriteTracker()
         let ingester = Ingester(
             store: factory.store, directory: directory, grace: ingestOptions.grace, settle: ingestOptions.settleSeconds,
