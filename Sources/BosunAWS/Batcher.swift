@@ -43,12 +43,18 @@ actor Batcher<Request: Sendable, Response: Sendable> {
         let batch = Array(queue.prefix(limit))
         queue.removeFirst(batch.count)
         let call = self.call
-        Task {
+        // Not isolated to this actor (a weak capture): the call runs off it, and requests keep
+        // queueing while it does.
+        Task { [weak self] in
             let outcome: Result<[Response], any Error>
             do {
                 outcome = .success(try await call(batch.map(\.request)))
             } catch {
                 outcome = .failure(error)
+            }
+            guard let self else {
+                for (_, waiter) in batch { waiter.resume(throwing: CancellationError()) }
+                return
             }
             await self.finish(batch.map(\.waiter), outcome)
         }

@@ -174,7 +174,7 @@ struct World {
         let parts = id.split(separator: "/")
         let group = parts.count == 3 ? String(parts[1]) : id
         guard let g = spec.groups.first(where: { $0.name == group }) else { return "group \(group) removed from the spec" }
-        return "scale down: group \(group) wants \(g.instances) instances"
+        return "scale down: group \(group) wants \(counted(g.instances, "instance"))"
     }
 
     /// Deregister → stop jobs → detach disk → delete VM → orphan disk → forget the instance.

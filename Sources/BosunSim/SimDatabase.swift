@@ -19,12 +19,12 @@ enum SimDatabase {
             let what = FileManager.default.fileExists(atPath: directory) ? "is not a directory" : "does not exist"
             throw SimError.terminal(
                 SimErrorCode.stateDirectoryMissing,
-                "sim state directory \(directory) \(what) (create it, or choose another path with --state or BOSUN_SIM_STATE)")
+                "sim state directory \(directory) \(what) (create it, or choose another path with --sim-state or BOSUN_SIM_STATE)")
         }
         if !create && !FileManager.default.fileExists(atPath: path) {
             throw SimError.terminal(
                 SimErrorCode.noSimState,
-                "no sim state at \(path); run `bosun apply` or `bosun run` first, or pass --state (or BOSUN_SIM_STATE)")
+                "no sim state at \(path); run `bosun apply` or `bosun run` first, or pass --sim-state (or BOSUN_SIM_STATE)")
         }
         // One process at a time creates, inspects and migrates: otherwise a file another process
         // is half-way through creating (only `grdb_migrations` so far) looks like a foreign one.

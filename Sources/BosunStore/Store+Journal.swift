@@ -1,3 +1,4 @@
+import BosunModel
 import BosunPlanner
 import BosunProvider
 import Foundation
@@ -27,7 +28,7 @@ extension Store {
             }
             try insertEvent(
                 db, cluster: plan.cluster, instance: nil, kind: "plan-started",
-                message: "plan \(planID): \(plan.actions.count) actions for \(plan.instances.count) instances")
+                message: "plan \(planID): \(counted(plan.actions.count, "action")) for \(counted(plan.instances.count, "instance"))")
             return ids
         }
     }

@@ -13,13 +13,15 @@ struct ApplyCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var execution: ExecutionOptions
 
+    @OptionGroup var lock: LockOptions
+
     @OptionGroup var providers: ProviderOptions
 
     @OptionGroup var ingestOptions: IngestOptions
 
     @OptionGroup var keyFile: KeyFileOptions
 
-    @Option(help: "Reconcile passes per cluster before giving up.")
+    @Option(parsing: .unconditional, help: "Reconcile passes per cluster before giving up.")
     var maxPasses: Int = 20
 
     @OptionGroup var retention: RetentionOptions
@@ -37,7 +39,7 @@ struct ApplyCommand: AsyncParsableCommand {
         defer { factory.close() }
         let targets = try await ingestAndSelect(factory: factory, clusters: clusters, specs: global.specsDirectory, options: ingestOptions)
         try CredentialsStep.ensure(store: factory.store, clusters: targets, keyFile: keyFile)
-        let outcomes = await ApplyDriver(factory: factory, maxPasses: maxPasses).run(targets)
+        let outcomes = await ApplyDriver(factory: factory, maxPasses: maxPasses, lockTimeout: lock.timeout).run(targets)
         // Prune here too, so a database only ever driven by `apply` (CI, cron) stays flat.
         RetentionService(store: factory.store, policy: retention.policy, logger: Logger(label: "bosun.retention")).pruneOnce()
         if json { try Output.json(outcomes) } else { ApplyDriver.printSummary(outcomes) }

@@ -10,6 +10,8 @@ import UnixSignals
 struct ApplyDriver {
     let factory: ControllerFactory
     let maxPasses: Int
+    /// How long a cluster whose lease another process holds is waited for (`--lock-timeout`).
+    var lockTimeout: Duration = .zero
 
     struct Outcome: Encodable {
         var cluster: String
@@ -53,6 +55,8 @@ struct ApplyDriver {
 
     private func converge(_ cluster: String) async -> Outcome {
         var outcome = Outcome(cluster: cluster, result: "converged", passes: 0, actions: 0, detail: nil)
+        let lockDeadline = ContinuousClock.now + lockTimeout
+        var toldWaiting = false
         while outcome.passes < maxPasses {
             outcome.passes += 1
             switch await factory.reconciler.reconcile(cluster) {
@@ -70,8 +74,20 @@ struct ApplyDriver {
                 outcome.detail = message
                 return outcome
             case .busy(let holder, let until):
+                let now = ContinuousClock.now
+                if now < lockDeadline, !factory.reconciler.stop.isStopped {
+                    if !toldWaiting {
+                        FileHandle.standardError.write(Data("\(cluster): waiting for the lease held by \(holder) until \(until)\n".utf8))
+                        toldWaiting = true
+                    }
+                    outcome.passes -= 1  // waiting is not a pass
+                    try? await Task.sleep(for: min(.milliseconds(250), lockDeadline - now))
+                    continue
+                }
                 outcome.result = "failed"
-                outcome.detail = "held by \(holder) until \(until) (lease); try again when it is released"
+                outcome.detail = lockTimeout > .zero
+                    ? "still held by \(holder) until \(until) (lease) after waiting \(lockTimeout.formatted(.units(allowed: [.minutes, .seconds], width: .narrow)))"
+                    : "held by \(holder) until \(until) (lease); try again when it is released, or wait with --lock-timeout"
                 return outcome
             case .waiting(let why):
                 outcome.result = "waiting"

@@ -1,12 +1,29 @@
 import ArgumentParser
+import Foundation
 
 /// `bosun`: declarative reconciliation of Kubernetes cluster infrastructure.
 @main
 struct Bosun: AsyncParsableCommand {
-    /// Tunes the allocator, then parses and runs as usual.
+    /// Tunes the allocator, then parses and runs as ArgumentParser's own `main` does, except
+    /// that a duration without a unit (`--interval 5`) is told what a duration looks like.
     static func main() async {
         MemoryTuning.apply()
-        await main(nil)
+        do {
+            var command = try parseAsRoot(nil)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            var lines = fullMessage(for: error).components(separatedBy: "\n")
+            if let first = lines.first, first.contains("is invalid for"), first.contains("<duration>'") {
+                lines[0] = first + ": a duration needs a unit, as in 250ms, 30s, 5m or 1h"
+                FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+                Foundation.exit(exitCode(for: error).rawValue)
+            }
+            exit(withError: error)
+        }
     }
 
     static let configuration = CommandConfiguration(

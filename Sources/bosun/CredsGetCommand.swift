@@ -16,7 +16,7 @@ struct CredsGetCommand: ParsableCommand {
     @Option(help: "Which part: certificate, private_key, ca, password, public_key, public_key_fingerprint.")
     var key: String?
 
-    @Option(help: "Version to read (default: current).")
+    @Option(parsing: .unconditional, help: "Version to read (default: current).")
     var version: Int?
 
     @Argument(help: "Cluster.")

@@ -11,6 +11,8 @@ struct DeleteCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var execution: ExecutionOptions
 
+    @OptionGroup var lock: LockOptions
+
     @OptionGroup var providers: ProviderOptions
 
     @Flag(help: "Do not ask for confirmation.")
@@ -40,7 +42,7 @@ struct DeleteCommand: AsyncParsableCommand {
             Output.error("\(error)")
             throw ExitCode.failure
         }
-        let outcomes = await ApplyDriver(factory: factory, maxPasses: 20).run([cluster])
+        let outcomes = await ApplyDriver(factory: factory, maxPasses: 20, lockTimeout: lock.timeout).run([cluster])
         ApplyDriver.printSummary(outcomes)
         if outcomes.contains(where: { $0.result != "converged" }) { throw ExitCode.failure }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BosunModel
 import BosunSim
 import BosunStore
 import Foundation
@@ -21,7 +22,7 @@ struct DisksCommand: AsyncParsableCommand {
             if disks.isEmpty { print("no orphaned disks"); return }
             Output.table(
                 ["DISK", "CLUSTER", "SIZE", "TYPE", "ORPHANED", "AGE"],
-                disks.map { [$0.disk, $0.cluster, "\($0.sizeMib) MiB", $0.type ?? "-", $0.orphanedAt, String(format: "%.1f d", $0.ageDays)] })
+                disks.map { [$0.disk, $0.cluster, "\($0.sizeMib) MiB", $0.type ?? "-", $0.orphanedAt, ageText(seconds: $0.ageDays * 86_400)] })
         }
     }
 

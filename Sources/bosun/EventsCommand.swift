@@ -13,7 +13,7 @@ struct EventsCommand: ParsableCommand {
     @Flag(help: "Print one JSON document.")
     var json = false
 
-    @Option(help: "Show at most this many of the newest events.")
+    @Option(parsing: .unconditional, help: "Show at most this many of the newest events.")
     var limit: Int = 50
 
     @Argument(help: "Show only this cluster's events.")
@@ -30,6 +30,11 @@ struct EventsCommand: ParsableCommand {
             events = try store.events(cluster: cluster, limit: limit)
         } catch {
             Output.error("\(error)")
+            throw ExitCode.failure
+        }
+        // Unknown names fail as in `status` and `drift`; a known cluster may have no events.
+        if events.isEmpty, let cluster, (try? store.clusterStatuses(name: cluster).isEmpty) ?? true {
+            Output.error("no cluster named '\(cluster)' (see `bosun status` for the list)")
             throw ExitCode.failure
         }
         if json {

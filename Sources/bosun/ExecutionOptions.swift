@@ -4,7 +4,7 @@ import BosunController
 /// Options of the commands that act (`run`, `apply`, `delete`): parallelism, retries,
 /// timeouts, polling, rate limit. Defaults are those of `docs/semantics.md`.
 struct ExecutionOptions: ParsableArguments {
-    @Option(help: "Worker slots shared by all clusters.")
+    @Option(parsing: .unconditional, help: "Worker slots shared by all clusters.")
     var workers: Int = 10
 
     @Option(help: ArgumentHelp("First retry delay (exponential backoff with full jitter).", valueName: "duration"))
@@ -13,7 +13,7 @@ struct ExecutionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Longest retry delay.", valueName: "duration"))
     var retryCap: DurationOption = DurationOption(.seconds(60))
 
-    @Option(help: "Attempts per action before it fails.")
+    @Option(parsing: .unconditional, help: "Attempts per action before it fails.")
     var maxAttempts: Int = 8
 
     @Option(help: ArgumentHelp("Timeout of a create-vm action.", valueName: "duration"))
@@ -25,7 +25,7 @@ struct ExecutionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("How often to look again while waiting for VMs and jobs.", valueName: "duration"))
     var poll: DurationOption = DurationOption(.milliseconds(500))
 
-    @Option(help: "Provider calls per second, per provider (default: unlimited for sim).")
+    @Option(parsing: .unconditional, help: "Provider calls per second, per provider (default: unlimited for sim).")
     var rateLimit: Double?
 
     @Option(help: ArgumentHelp("Lease expiry; renewed every third of it.", valueName: "duration"))

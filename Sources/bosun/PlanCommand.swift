@@ -1,4 +1,5 @@
 import ArgumentParser
+import BosunModel
 import BosunController
 import BosunPlanner
 import BosunStore
@@ -80,7 +81,7 @@ struct PlanCommand: AsyncParsableCommand {
         } else if plan.isEmpty {
             Swift.print(Output.paint("\(plan.cluster): nothing can run now; \(plan.deferred.count) change(s) wait", .bold))
         } else {
-            Swift.print(Output.paint("\(plan.cluster): \(plan.actions.count) actions on \(plan.instances.count) instances", .bold))
+            Swift.print(Output.paint("\(plan.cluster): \(counted(plan.actions.count, "action")) on \(counted(plan.instances.count, "instance"))", .bold))
             var byInstance: [String: [PlannedAction]] = [:]
             for action in plan.actions { byInstance[action.instance ?? plan.cluster, default: []].append(action) }
             for instance in plan.instances {

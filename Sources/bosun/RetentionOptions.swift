@@ -8,10 +8,10 @@ struct RetentionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Keep finished actions and events this long (30m, 12h, 7d).", valueName: "duration"))
     var retain: RetainDuration = RetainDuration(days: 7)
 
-    @Option(help: "Newest finished actions kept per cluster, whatever their age.")
+    @Option(parsing: .unconditional, help: "Newest finished actions kept per cluster, whatever their age.")
     var retainActions: Int = RetentionPolicy.standard.actionsPerCluster
 
-    @Option(help: "Newest events kept per cluster, whatever their age.")
+    @Option(parsing: .unconditional, help: "Newest events kept per cluster, whatever their age.")
     var retainEvents: Int = RetentionPolicy.standard.eventsPerCluster
 
     func validate() throws {

@@ -18,11 +18,11 @@ struct SimFaultsCommand: AsyncParsableCommand {
 
     @OptionGroup var sim: SimOptions
 
-    @Option(help: "Fraction of calls failing with a retryable error (0...1).")
+    @Option(parsing: .unconditional, help: "Fraction of calls failing with a retryable error (0...1).")
     var errorRate: Double?
-    @Option(help: "Fraction of calls failing with a terminal error (0...1).")
+    @Option(parsing: .unconditional, help: "Fraction of calls failing with a terminal error (0...1).")
     var terminalRate: Double?
-    @Option(help: "Fraction of calls that hang and time out (0...1).")
+    @Option(parsing: .unconditional, help: "Fraction of calls that hang and time out (0...1).")
     var timeoutRate: Double?
     @Option(help: "Fixed delay added to every call (0, 50ms, 1s).")
     var latency: SimDurationArgument?

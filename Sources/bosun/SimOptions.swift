@@ -7,8 +7,9 @@ import Foundation
 struct SimOptions: ParsableArguments {
     @OptionGroup var global: GlobalOptions
 
+    /// `--sim-state`, as every other command spells it; `--state` is the old spelling, kept.
     @Option(
-        name: .long,
+        name: [.customLong("sim-state"), .customLong("state")],
         help: ArgumentHelp("Sim state file (env BOSUN_SIM_STATE; default: bosun-sim.db beside the state database).", valueName: "path"))
     var state: String?
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BosunModel
 import BosunStore
 import Foundation
 
@@ -12,6 +13,9 @@ struct StatusCommand: ParsableCommand {
 
     @Flag(help: "Print one JSON document.")
     var json = false
+
+    @Flag(help: "Also list deleted clusters (hidden by default: nothing of them is left to run).")
+    var all = false
 
     @Argument(help: "Show only this cluster, with its instances.")
     var cluster: String?
@@ -40,8 +44,10 @@ struct StatusCommand: ParsableCommand {
                 let detail = Detail(cluster: status, instances: try store.instanceStatuses(cluster: cluster), specErrors: own)
                 if json { try Output.json(detail) } else { printDetail(detail) }
             } else {
-                let overview = Overview(clusters: try store.clusterStatuses(), specErrors: errors)
-                if json { try Output.json(overview) } else { printOverview(overview) }
+                let every = try store.clusterStatuses()
+                let shown = all ? every : every.filter { $0.lifecycle != "deleted" }
+                let overview = Overview(clusters: shown, specErrors: errors)
+                if json { try Output.json(overview) } else { printOverview(overview, hidden: every.count - shown.count) }
             }
         } catch let error as StoreError {
             Output.error("\(error)")
@@ -49,9 +55,11 @@ struct StatusCommand: ParsableCommand {
         }
     }
 
-    private func printOverview(_ overview: Overview) {
+    private func printOverview(_ overview: Overview, hidden: Int) {
         if overview.clusters.isEmpty {
-            print("no clusters (spec files go in \(global.specsDirectory); `bosun run` ingests them)")
+            print(hidden > 0
+                ? "no clusters but deleted ones (`bosun status --all` lists them)"
+                : "no clusters (spec files go in \(global.specsDirectory); `bosun run` ingests them)")
         } else {
             Output.table(
                 ["CLUSTER", "PROVIDER", "LIFECYCLE", "PHASE", "GEN", "DESIRED", "RUNNING", "HEALTHY", "LAST PASS", "LAST ERROR"],
@@ -63,6 +71,7 @@ struct StatusCommand: ParsableCommand {
             for cluster in overview.clusters {
                 if let note = PlanCommand.deletionNote(cluster) { print(note) }
             }
+            if hidden > 0 { print("(\(counted(hidden, "deleted cluster")) not shown; `bosun status --all` lists them)") }
         }
         printErrors(overview.specErrors)
     }

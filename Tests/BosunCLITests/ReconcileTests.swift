@@ -255,4 +255,27 @@ import Glibc
         #expect(r.status == 1)
         #expect(r.stdout.contains("held by run@otherhost:42"))
     }
+
+    /// `--lock-timeout` waits for the lease instead of failing: through a lease that expires
+    /// meanwhile it converges; past one that outlives the wait it fails, naming the holder.
+    @Test func lockTimeoutWaitsForTheLease() throws {
+        let w = try SimWorld()
+        try w.publish(SimWorld.spec(masters: 1, workers: 0))
+        #expect(try w.apply().status == 0)
+        try w.publish(SimWorld.spec(masters: 2, workers: 0))
+        _ = try w.sql("PRAGMA busy_timeout = 5000; INSERT INTO leases VALUES ('demo', 'run@otherhost:42', datetime('now'), datetime('now'), datetime('now', '+1 hour'))")
+        let start = Date()
+        let refused = try w.apply(["--lock-timeout", "1s"])
+        #expect(refused.status == 1)
+        #expect(Date().timeIntervalSince(start) >= 1)
+        #expect(refused.stdout.contains("still held by run@otherhost:42"), "\(refused.stdout)")
+        #expect(refused.stderr.contains("demo: waiting for the lease held by run@otherhost:42"), "\(refused.stderr)")
+        #expect(try w.vms().count == 1, "nothing done while waiting")
+
+        _ = try w.sql("PRAGMA busy_timeout = 5000; UPDATE leases SET expires_at = datetime('now', '+2 seconds') WHERE cluster = 'demo'")
+        let waited = try w.apply(["--lock-timeout", "60s"])
+        #expect(waited.status == 0, "\(waited.stdout)\(waited.stderr)")
+        #expect(waited.stderr.contains("waiting for the lease"))
+        #expect(try w.vms().count == 2)
+    }
 }

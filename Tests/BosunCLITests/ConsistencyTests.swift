@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+/// The small promises every command keeps alike: unknown names fail, bad numbers and units are
+/// named as such, one spelling per option (the old one still works), counts read right.
+@Suite struct ConsistencyTests {
+    @Test func eventsOfAnUnknownClusterFailAsStatusDoes() throws {
+        let w = try SimWorld()
+        try w.publish(SimWorld.spec(masters: 0, workers: 1, workerDisk: nil))
+        #expect(try w.apply().status == 0)
+        for args in [["events", "nope"], ["events", "--json", "nope"], ["status", "nope"]] {
+            let r = try w.bosun(args)
+            #expect(r.status == 1, "\(args)")
+            #expect(r.stderr.contains("no cluster named 'nope'"), "\(args): \(r.stderr)")
+            #expect(r.stdout.isEmpty, "\(args)")
+        }
+        let known = try w.bosun(["events", "demo"])
+        #expect(known.status == 0)
+        #expect(known.stdout.contains("spec-accepted"))
+    }
+
+    @Test func negativeNumbersAreOutOfRangeNotMissing() throws {
+        let w = try SimWorld()
+        let events = try w.bosun(["events", "--limit", "-1"])
+        #expect(events.status == 64)
+        #expect(events.stderr.contains("--limit must be from 1 to 100000"), "\(events.stderr)")
+        #expect(!events.stderr.contains("Missing value"))
+        let apply = try w.bosun(["apply", "--workers", "-3"])
+        #expect(apply.status == 64)
+        #expect(!apply.stderr.contains("Missing value"), "\(apply.stderr)")
+        #expect(apply.stderr.contains("--workers"), "\(apply.stderr)")
+    }
+
+    @Test func aDurationWithoutUnitSaysAUnitIsNeeded() throws {
+        let w = try SimWorld()
+        for args in [["run", "--interval", "5"], ["apply", "--poll", "500"], ["run", "--retain", "7"]] {
+            let r = try w.bosun(args)
+            #expect(r.status == 64, "\(args)")
+            let first = r.stderr.split(separator: "\n").first.map(String.init) ?? ""
+            #expect(first.contains("'\(args[2])' is invalid for '\(args[1]) <duration>'"), "\(args): \(first)")
+            #expect(first.contains("a duration needs a unit"), "\(args): \(first)")
+        }
+    }
+
+    @Test func simCommandsTakeTheSameSimStateOptionAsTheRest() throws {
+        let w = try SimWorld()
+        try w.publish(SimWorld.spec(masters: 0, workers: 2, workerDisk: nil))
+        let state = w.dir + "/elsewhere-sim.db"
+        #expect(try w.bosun(["apply", "--sim-state", state]).status == 0)
+        for spelling in ["--sim-state", "--state"] {
+            let r = try BosunProcess.run(["sim", "vms", "--json", "--db", w.db, spelling, state])
+            #expect(r.status == 0, "\(spelling): \(r.stderr)")
+            #expect(r.stdout.components(separatedBy: "\"instance_id\"").count - 1 == 2, "\(spelling)")
+        }
+        let help = try BosunProcess.run(["sim", "vms", "--help"])
+        #expect(help.stdout.contains("--sim-state"))
+    }
+
+    @Test func countsReadInTheRightNumber() throws {
+        let w = try SimWorld()
+        try w.publish(SimWorld.spec(masters: 0, workers: 1, workerDisk: nil))
+        let plan = try w.bosun(["plan"])
+        #expect(plan.stdout.contains("on 1 instance\n") || plan.stdout.contains("on 1 instance"), "\(plan.stdout)")
+        #expect(!plan.stdout.contains("1 instances"))
+        #expect(try w.apply().status == 0)
+        let started = try w.sql("SELECT message FROM events WHERE kind = 'plan-started'")
+        #expect(started.contains("for 1 instance"), "\(started)")
+        #expect(!started.contains("1 instances"))
+    }
+
+    @Test func deletedClustersAreHiddenUnlessAll() throws {
+        let w = try SimWorld()
+        try w.publish(SimWorld.spec(masters: 0, workers: 1, workerDisk: nil))
+        try w.publish(SimWorld.spec(name: "keep", masters: 0, workers: 1, workerDisk: nil), as: "keep.yaml")
+        #expect(try w.apply().status == 0)
+        #expect(try w.bosun(["delete", "demo", "--yes"], fast: true).status == 0)
+        let plain = try w.bosun(["status"])
+        #expect(plain.status == 0)
+        #expect(plain.stdout.contains("keep "))
+        #expect(!plain.stdout.contains("demo "), "\(plain.stdout)")
+        #expect(plain.stdout.contains("(1 deleted cluster not shown; `bosun status --all` lists them)"), "\(plain.stdout)")
+        let all = try w.bosun(["status", "--all"])
+        #expect(all.stdout.contains("demo ") && all.stdout.contains("deleted"), "\(all.stdout)")
+        let json = try w.bosun(["status", "--json"])
+        #expect(!json.stdout.contains("\"demo\""))
+        #expect(try w.bosun(["status", "--json", "--all"]).stdout.contains("\"demo\""))
+        // Named, it is shown whatever its lifecycle.
+        #expect(try w.bosun(["status", "demo"]).stdout.contains("deleted"))
+    }
+}
