@@ -25,8 +25,10 @@ public enum PassOutcome: Sendable {
     case busy(holder: String, until: Date)
     /// Not a cluster to reconcile (unknown, orphaned, deleted).
     case skipped(String)
-    /// The controller is stopping; actions were parked.
-    case parked
+    /// The controller is stopping: `actions` of this pass's actions succeeded, `parked` were
+    /// parked for the next pass (the cluster's phase is `pending` again, and its last error
+    /// says so).
+    case parked(actions: Int, parked: Int)
 }
 
 /// One level-triggered reconcile pass over one cluster: lease, recover the journal, observe,
@@ -310,7 +312,14 @@ public final class Reconciler: Sendable {
             try store.finishPass(cluster: cluster, phase: "failed", error: message, convergedGeneration: nil)
             return .failed(message)
         }
-        if result.parked > 0 { return .parked }
+        if result.parked > 0 {
+            // Interrupted: not reconciling any more, and not converged either.
+            try store.finishPass(
+                cluster: cluster, phase: "pending",
+                error: "interrupted: \(result.succeeded) of \(plan.actions.count) actions done, \(result.parked) parked; the next pass re-plans the rest",
+                convergedGeneration: nil)
+            return .parked(actions: result.succeeded, parked: result.parked)
+        }
         return .progressed(actions: result.succeeded)
     }
 

@@ -1,4 +1,5 @@
 import BosunController
+import BosunModel
 import BosunStore
 import Foundation
 import ServiceLifecycle
@@ -97,9 +98,10 @@ struct ApplyDriver {
                 outcome.result = "skipped"
                 outcome.detail = why
                 return outcome
-            case .parked:
+            case .parked(let done, let parked):
+                outcome.actions += done
                 outcome.result = "stopped"
-                outcome.detail = "interrupted; parked actions are re-planned by the next pass"
+                outcome.detail = "interrupted: \(counted(parked, "action")) parked, re-planned by the next pass"
                 return outcome
             }
         }

@@ -53,7 +53,7 @@ enum Output {
     static func color(of word: String) -> Color? {
         switch word {
         case "converged", "active", "running", "healthy": .green
-        case "failed", "meltdown", "unhealthy", "deleting", "disk-lost": .red
+        case "failed", "meltdown", "unhealthy", "deleting", "disk-lost", "missing", "stopped", "drifted": .red
         case "pending", "reconciling", "orphaned", "unknown", "pending-deletion", "held", "waiting": .yellow
         default: nil
         }

@@ -1,10 +1,12 @@
 import ArgumentParser
+import BosunController
 import BosunModel
 import BosunStore
 import Foundation
 
-/// `bosun status [CLUSTER]`: clusters, or one cluster's instances, from the state database.
-struct StatusCommand: ParsableCommand {
+/// `bosun status [CLUSTER]`: clusters, or one cluster's instances, from the state database;
+/// with `--refresh`, corrected by an observation made now (`StatusRefresh`).
+struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Show clusters (or one cluster's instances): desired vs running/healthy, phase, last pass, last error.")
@@ -17,21 +19,37 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "Also list deleted clusters (hidden by default: nothing of them is left to run).")
     var all = false
 
+    @Flag(help: "Observe the clusters now (read-only, no lease, nothing recorded) and show what is true now, not what the last pass saw.")
+    var refresh = false
+
+    @OptionGroup var execution: ExecutionOptions
+    @OptionGroup var providers: ProviderOptions
+
     @Argument(help: "Show only this cluster, with its instances.")
     var cluster: String?
 
     struct Overview: Encodable {
         var clusters: [ClusterStatus]
         var specErrors: [SpecErrorRow]
+        /// With `--refresh`: when the clusters were observed, and what that found.
+        var refreshedAt: String?
+        var findings: [ClusterFinding]?
+    }
+
+    struct ClusterFinding: Encodable {
+        var cluster: String
+        var finding: DriftCommand.Item
     }
 
     struct Detail: Encodable {
         var cluster: ClusterStatus
         var instances: [InstanceStatus]
         var specErrors: [SpecErrorRow]
+        var refreshedAt: String?
+        var findings: [DriftCommand.Item]?
     }
 
-    func run() throws {
+    func run() async throws {
         let store = try global.openStore(create: false)
         do {
             let errors = try store.specErrors()
@@ -41,12 +59,24 @@ struct StatusCommand: ParsableCommand {
                     throw ExitCode.failure
                 }
                 let own = errors.filter { $0.cluster == cluster || $0.path == status.sourcePath }
-                let detail = Detail(cluster: status, instances: try store.instanceStatuses(cluster: cluster), specErrors: own)
+                var detail = Detail(cluster: status, instances: try store.instanceStatuses(cluster: cluster), specErrors: own)
+                if refresh, let now = try await observe([status]).first {
+                    detail.cluster = now.cluster
+                    detail.instances = now.instances
+                    detail.findings = now.findings
+                    detail.refreshedAt = Self.timestamp()
+                }
                 if json { try Output.json(detail) } else { printDetail(detail) }
             } else {
                 let every = try store.clusterStatuses()
                 let shown = all ? every : every.filter { $0.lifecycle != "deleted" }
-                let overview = Overview(clusters: shown, specErrors: errors)
+                var overview = Overview(clusters: shown, specErrors: errors)
+                if refresh {
+                    let now = try await observe(shown)
+                    overview.clusters = now.map(\.cluster)
+                    overview.findings = now.flatMap { r in r.findings.map { ClusterFinding(cluster: r.cluster.cluster, finding: $0) } }
+                    overview.refreshedAt = Self.timestamp()
+                }
                 if json { try Output.json(overview) } else { printOverview(overview, hidden: every.count - shown.count) }
             }
         } catch let error as StoreError {
@@ -54,6 +84,24 @@ struct StatusCommand: ParsableCommand {
             throw ExitCode.failure
         }
     }
+
+    /// Observes `statuses` now through their providers; a cluster that cannot be observed is an
+    /// error naming it (exit 1), never a guess.
+    private func observe(_ statuses: [ClusterStatus]) async throws -> [StatusRefresh.Refreshed] {
+        let factory = try ControllerFactory(global: global, execution: execution, providers: providers, role: "status", createStore: false)
+        defer { factory.close() }
+        do {
+            return try await StatusRefresh.observe(statuses, store: factory.store, reconciler: factory.reconciler)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            Output.error("\(error)")
+            throw ExitCode.failure
+        }
+    }
+
+    /// Now, RFC 3339 in UTC.
+    static func timestamp() -> String { ISO8601DateFormatter().string(from: Date()) }
 
     private func printOverview(_ overview: Overview, hidden: Int) {
         if overview.clusters.isEmpty {
@@ -72,6 +120,9 @@ struct StatusCommand: ParsableCommand {
                 if let note = PlanCommand.deletionNote(cluster) { print(note) }
             }
             if hidden > 0 { print("(\(counted(hidden, "deleted cluster")) not shown; `bosun status --all` lists them)") }
+            if let at = overview.refreshedAt {
+                print("observed now (\(at)): \(counted(overview.findings?.count ?? 0, "finding")); `bosun drift` lists them, `bosun run` or `apply` heals")
+            }
         }
         printErrors(overview.specErrors)
     }
@@ -86,7 +137,10 @@ struct StatusCommand: ParsableCommand {
             ("last error", c.lastError ?? "-"),
         ] + (c.missingSince.map { [("missing", "since \($0) UTC")] } ?? [])
             + (c.teardownAt.map { [("teardown", "after \($0) UTC unless the file returns")] } ?? [])
-        for (key, value) in rows { print("\(key.padding(toLength: 11, withPad: " ", startingAt: 0)) \(value)") }
+        let observed: [(String, String)] = detail.refreshedAt.map { at in
+            [("observed", "now (\(at)): " + ((detail.findings ?? []).isEmpty ? "as recorded" : (detail.findings ?? []).map { "\($0.kind) \($0.instance ?? $0.resource)" }.joined(separator: ", ")))]
+        } ?? []
+        for (key, value) in rows + observed { print("\(key.padding(toLength: 11, withPad: " ", startingAt: 0)) \(value)") }
         if !detail.instances.isEmpty {
             print("")
             Output.table(

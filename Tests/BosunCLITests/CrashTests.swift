@@ -58,10 +58,36 @@ import Glibc
         #expect(try w.sql("SELECT count(*) FROM actions WHERE state = 'running'") == "0", "nothing left half-done")
         #expect(try w.sql("SELECT count(*) FROM actions WHERE state = 'pending' AND last_error LIKE 'parked%'") != "0", "the rest was parked")
         #expect(!FileManager.default.fileExists(atPath: w.db + "-wal"), "the database was closed cleanly")
+        // The status tells the truth: no longer reconciling, not converged, and why.
+        #expect(try w.sql("SELECT phase FROM cluster_status") == "pending")
+        let why = try w.sql("SELECT last_error FROM cluster_status")
+        #expect(why.hasPrefix("interrupted: ") && why.contains(" parked; the next pass re-plans the rest"), "\(why)")
         let again = try w.bosun(["apply", "--workers", "16"], fast: true)
         #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
         try w.expectExact(masters: 5, workers: 45)
         #expect(try w.vms().count == 50)
+    }
+
+    /// Ctrl-C during `apply`: in-flight actions finish, the rest is parked, the summary counts
+    /// what was done, and `status` says the cluster is pending, not reconciling.
+    @Test func sigintDuringApplyCountsWhatWasDoneAndLeavesATruthfulStatus() async throws {
+        let w = try SimWorld()
+        #expect(try w.bosun(["sim", "faults", "--latency", "20ms"]).status == 0)
+        try w.publish(Self.big)
+        let apply = try BosunProcess.start(["apply", "--db", w.db, "--specs", w.specs, "--workers", "4"] + SimWorld.fast, log: w.dir + "/apply.log")
+        defer { if apply.isRunning { kill(apply.processIdentifier, SIGKILL) } }
+        try await BosunProcess.waitFor("work under way", timeout: .seconds(60)) {
+            (Int(try w.sql("SELECT count(*) FROM actions WHERE state = 'succeeded'")) ?? 0) >= 10
+        }
+        kill(apply.processIdentifier, SIGINT)
+        #expect(try await BosunProcess.waitExit(apply, timeout: .seconds(60)) == 1, "an interrupted apply did not converge")
+        let done = try w.sql("SELECT count(*) FROM actions WHERE state = 'succeeded'")
+        let log = try String(contentsOfFile: w.dir + "/apply.log", encoding: .utf8)
+        let row = try #require(log.split(separator: "\n").first { $0.hasPrefix("demo ") }, "\(log)")
+        #expect(row.split(separator: " ", omittingEmptySubsequences: true).prefix(4) == ["demo", "stopped", "1", Substring(done)], "\(row)")
+        #expect(row.contains("parked, re-planned by the next pass"))
+        #expect(try w.sql("SELECT phase FROM cluster_status") == "pending")
+        #expect(try w.bosun(["status"]).stdout.contains("interrupted: \(done) of "))
     }
 
     @Test func twoControllersOnOneDatabaseRunEachActionOnce() async throws {

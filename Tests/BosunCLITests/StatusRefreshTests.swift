@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+
+/// `bosun status --refresh` tells what is true now, without `bosun run`: each kind of breakage
+/// made behind Bosun's back shows, and nothing is written or leased while looking.
+@Suite struct StatusRefreshTests {
+    struct Detail: Decodable {
+        struct Cluster: Decodable {
+            let phase: String
+            let running: Int
+            let healthy: Int
+        }
+        struct Instance: Decodable {
+            let instance: String
+            let state: String
+            let health: String
+            let inLb: Bool
+        }
+        struct Item: Decodable {
+            let kind: String
+            let instance: String?
+        }
+        let cluster: Cluster
+        let instances: [Instance]
+        let refreshedAt: String?
+        let findings: [Item]?
+    }
+
+    func detail(_ w: SimWorld, refresh: Bool) throws -> Detail {
+        let r = try w.bosun(["status", "demo", "--json"] + (refresh ? ["--refresh"] : []))
+        #expect(r.status == 0, "\(r.stderr)")
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(Detail.self, from: Data(r.stdout.utf8))
+    }
+
+    @Test func everyKindOfBreakageShowsWithoutRun() throws {
+        let w = try SimWorld()
+        try w.publish(SimWorld.spec(masters: 3, workers: 2))
+        #expect(try w.apply().status == 0)
+        func vm(_ instance: String) throws -> String { try #require(try w.vms().first { $0.instanceId == instance }).id }
+        let disk = try #require(try w.disks().first { $0.instanceId == "demo/master/2" }).id
+        #expect(try w.bosun(["sim", "stop", try vm("demo/worker/0")]).status == 0)
+        #expect(try w.bosun(["sim", "kill", try vm("demo/worker/1")]).status == 0)
+        #expect(try w.bosun(["sim", "fail-job", try vm("demo/master/0"), "kubelet"]).status == 0)
+        #expect(try w.bosun(["sim", "deregister", "demo-api", try vm("demo/master/1")]).status == 0)
+        #expect(try w.bosun(["sim", "detach", disk]).status == 0)
+        let before = try w.sql("SELECT group_concat(updated_at) FROM clusters") + w.sql("SELECT count(*) FROM events")
+
+        let stale = try detail(w, refresh: false)
+        #expect(stale.cluster.phase == "converged", "the records alone still say converged")
+        #expect(stale.refreshedAt == nil)
+
+        let now = try detail(w, refresh: true)
+        #expect(now.cluster.phase == "drifted")
+        #expect(now.refreshedAt?.hasSuffix("Z") == true)
+        #expect(now.cluster.running == 3)
+        #expect(now.cluster.healthy == 2)
+        let rows = Dictionary(uniqueKeysWithValues: now.instances.map { ($0.instance, $0) })
+        #expect(rows["demo/worker/0"]?.state == "stopped")
+        #expect(rows["demo/worker/0"]?.health == "unhealthy")
+        #expect(rows["demo/worker/1"]?.state == "missing")
+        #expect(rows["demo/master/0"]?.state == "running")
+        #expect(rows["demo/master/0"]?.health == "unhealthy")
+        #expect(rows["demo/master/1"]?.inLb == false)
+        #expect(rows["demo/master/2"]?.inLb == true)
+        let kinds = Set((now.findings ?? []).map { "\($0.kind) \($0.instance ?? "-")" })
+        #expect(kinds == [
+            "vm-stopped demo/worker/0", "vm-missing demo/worker/1", "job-failed demo/master/0",
+            "lb-member-missing demo/master/1", "disk-detached demo/master/2",
+        ])
+
+        // Looking changed nothing: no record, no event, no lease.
+        #expect(try w.sql("SELECT group_concat(updated_at) FROM clusters") + w.sql("SELECT count(*) FROM events") == before)
+        #expect(try w.sql("SELECT count(*) FROM leases") == "0")
+        let table = try w.bosun(["status", "--refresh"])
+        #expect(table.status == 0)
+        #expect(table.stdout.contains("drifted"))
+        #expect(table.stdout.contains("observed now ("), "\(table.stdout)")
+        #expect(table.stdout.contains("5 findings"))
+
+        // Healed, it reads converged again.
+        #expect(try w.apply().status == 0)
+        let healed = try detail(w, refresh: true)
+        #expect(healed.cluster.phase == "converged")
+        #expect(healed.findings?.isEmpty == true)
+    }
+
+    @Test func aCloudThatCannotBeReadIsAnErrorNotAGuess() throws {
+        let w = try SimWorld()
+        try w.publish(SimWorld.spec(masters: 1, workers: 0))
+        #expect(try w.apply().status == 0)
+        #expect(try w.bosun(["sim", "faults", "--terminal-rate", "1", "--operation", "listVMs"]).status == 0)
+        let r = try w.bosun(["status", "--refresh"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("demo"), "\(r.stderr)")
+        #expect(r.stdout.isEmpty)
+    }
+}
