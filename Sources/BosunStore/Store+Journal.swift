@@ -26,11 +26,28 @@ extension Store {
                 ])
                 ids.append(db.lastInsertedRowID)
             }
+            let instances = plan.instances
             try insertEvent(
-                db, cluster: plan.cluster, instance: nil, kind: "plan-started",
-                message: "plan \(planID): \(counted(plan.actions.count, "action")) for \(counted(plan.instances.count, "instance"))")
+                db, cluster: plan.cluster, instance: instances.count == 1 ? instances[0] : nil, kind: "plan-started",
+                message: "plan \(planID): \(counted(plan.actions.count, "action")) for \(counted(instances.count, "instance"))"
+                    + Self.why(plan, instances))
             return ids
         }
+    }
+
+    /// ": INSTANCE (REASON), …" for the first three instances of a plan, with the reason of each
+    /// one's first action, so that an event says what a pass is about without SQL.
+    static func why(_ plan: Plan, _ instances: [String]) -> String {
+        guard !instances.isEmpty else { return "" }
+        var firstReason: [String: String] = [:]
+        for action in plan.actions {
+            if let instance = action.instance, firstReason[instance] == nil { firstReason[instance] = action.reason }
+        }
+        let shown = instances.prefix(3).map { instance in
+            firstReason[instance].map { $0.isEmpty ? instance : "\(instance) (\($0))" } ?? instance
+        }
+        let more = instances.count > 3 ? ", and \(instances.count - 3) more" : ""
+        return ": " + shown.joined(separator: ", ") + more
     }
 
     /// Marks an action running for `owner`; returns the attempt number.

@@ -144,6 +144,7 @@ extension Store {
     /// that found nothing to do saw (`settled`; nil forgets the last one).
     public func finishPass(cluster: String, phase: String, error: String?, convergedGeneration: Int?, settled: SettledMark? = nil) throws {
         try write { db in
+            if phase == "converged" { try Self.noteConverged(db, cluster: cluster, generation: convergedGeneration, at: now()) }
             try db.cachedStatement(sql: """
                     UPDATE clusters SET phase = ?, last_error = ?, last_pass_at = ?, updated_at = ?,
                         observed_generation = coalesce(?, observed_generation),
@@ -155,6 +156,29 @@ extension Store {
                     settled.map { $0.loadBalancers.sorted().joined(separator: " ") }, cluster,
                 ])
         }
+    }
+
+    /// A `converged` event when a cluster converges after a change: how long since the first
+    /// plan after its last convergence, and how many actions succeeded since. Nothing when it
+    /// was converged already (a scheduled pass that found nothing to do).
+    static func noteConverged(_ db: Database, cluster: String, generation: Int?, at: Date) throws {
+        guard let before = try String.fetchOne(db, sql: "SELECT phase FROM clusters WHERE name = ?", arguments: [cluster]),
+            before != "converged"
+        else { return }
+        let since = try String.fetchOne(
+            db,
+            sql: """
+                SELECT min(at) FROM events WHERE cluster = ?1 AND kind = 'plan-started'
+                  AND id > coalesce((SELECT max(id) FROM events WHERE cluster = ?1 AND kind = 'converged'), 0)
+                """, arguments: [cluster])
+        guard let since else { return }
+        let seconds = try Double.fetchOne(db, sql: "SELECT (julianday(?) - julianday(?)) * 86400", arguments: [at, since]) ?? 0
+        let actions = try Int.fetchOne(
+            db, sql: "SELECT count(*) FROM actions WHERE cluster = ? AND state = 'succeeded' AND finished_at >= ?", arguments: [cluster, since]) ?? 0
+        let what = generation.map { "generation \($0)" } ?? "the cluster"
+        try db.execute(
+            sql: "INSERT INTO events (at, cluster, instance, kind, message) VALUES (?, ?, NULL, 'converged', ?)",
+            arguments: [at, cluster, "\(what) converged in \(String(format: "%.1f", max(0, seconds))) s after \(counted(actions, "action"))"])
     }
 
     /// Marks a cluster `reconciling`.

@@ -156,6 +156,16 @@ public final class Store: Sendable {
         }
     }
 
+    /// Events with ids above `id`, oldest first, at most `limit` (for following the log).
+    public func events(after id: Int64, cluster: String?, limit: Int) throws -> [EventRow] {
+        try pool.read { db in
+            let filter = cluster == nil ? "" : "AND cluster = :cluster"
+            return try EventRow.fetchAll(
+                db, sql: "SELECT * FROM events WHERE id > :after \(filter) ORDER BY id LIMIT :limit",
+                arguments: ["after": id, "cluster": cluster, "limit": limit])
+        }
+    }
+
     // MARK: - Writes
 
     /// Appends one event.

@@ -32,6 +32,14 @@ enum Output {
         print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 
+    /// One JSON object on one line (JSON Lines, for streams), keys as in `json(_:)`.
+    static func jsonLine<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
     /// Left-aligned columns separated by two spaces; `paint` may colour a cell by its content.
     static func table(_ header: [String], _ rows: [[String]], paint: ((Int, String) -> Color?)? = nil) {
         var widths = header.map(\.count)
