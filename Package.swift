@@ -36,6 +36,7 @@ let package = Package(
                 .embedInCode("v0007_spec_sources.sql"),
                 .embedInCode("v0008_revisions.sql"),
                 .embedInCode("v0009_credentials.sql"),
+                .embedInCode("v0010_applied_spec.sql"),
             ]
         ),
         // YAML decoding, validation, canonical hashing, directory listing and watching.

@@ -13,6 +13,7 @@ public enum EmbeddedMigrations {
         ("v0007_spec_sources", text(PackageResources.v0007_spec_sources_sql)),
         ("v0008_revisions", text(PackageResources.v0008_revisions_sql)),
         ("v0009_credentials", text(PackageResources.v0009_credentials_sql)),
+        ("v0010_applied_spec", text(PackageResources.v0010_applied_spec_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }

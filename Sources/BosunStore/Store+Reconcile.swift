@@ -144,7 +144,12 @@ extension Store {
     /// that found nothing to do saw (`settled`; nil forgets the last one).
     public func finishPass(cluster: String, phase: String, error: String?, convergedGeneration: Int?, settled: SettledMark? = nil) throws {
         try write { db in
-            if phase == "converged" { try Self.noteConverged(db, cluster: cluster, generation: convergedGeneration, at: now()) }
+            if phase == "converged" {
+                try Self.noteConverged(db, cluster: cluster, generation: convergedGeneration, at: now())
+                // What it converged to, for `plan`'s before → after (no row write when unchanged).
+                try db.cachedStatement(sql: "UPDATE clusters SET applied_spec_json = spec_json WHERE name = ? AND applied_spec_json IS NOT spec_json")
+                    .execute(arguments: [cluster])
+            }
             try db.cachedStatement(sql: """
                     UPDATE clusters SET phase = ?, last_error = ?, last_pass_at = ?, updated_at = ?,
                         observed_generation = coalesce(?, observed_generation),

@@ -102,6 +102,15 @@ public final class Store: Sendable {
         return try json.map(CanonicalSpec.decode)
     }
 
+    /// The spec `cluster` last converged to (nil before its first convergence): the "before" of
+    /// `bosun plan`.
+    public func appliedSpec(_ cluster: String) throws -> ClusterSpec? {
+        let json = try pool.read { db in
+            try String.fetchOne(db, sql: "SELECT applied_spec_json FROM clusters WHERE name = ?", arguments: [cluster])
+        }
+        return try json.map(CanonicalSpec.decode)
+    }
+
     /// Rows of `cluster_status`, by name; one cluster if `name` is given.
     public func clusterStatuses(name: String? = nil) throws -> [ClusterStatus] {
         try pool.read { db in

@@ -45,13 +45,22 @@ struct PlanCommand: AsyncParsableCommand {
             Output.error("\(error)")
             throw ExitCode.failure
         }
+        let store = factory.store
+        let shown = plans.map { plan in
+            PlanPresentation(plan, applied: try? store.appliedSpec(plan.cluster), desired: try? store.desiredSpec(plan.cluster))
+        }
         if json {
-            try Output.json(plans)
+            try Output.json(zip(plans, shown).map { PlanDocument(plan: $0, shown: $1) })
         } else {
             let statuses = Dictionary(((try? factory.store.missingFileStatuses()) ?? []).map { ($0.cluster, $0) }, uniquingKeysWith: { a, _ in a })
-            for plan in plans {
-                if let status = statuses[plan.cluster], let note = Self.deletionNote(status) { Swift.print(note) }
-                Self.print(plan)
+            for presentation in shown {
+                if let status = statuses[presentation.cluster], let note = Self.deletionNote(status) { Swift.print(note) }
+                Self.print(presentation)
+            }
+            let acting = shown.filter { !$0.instances.isEmpty }
+            if acting.count > 1 {
+                let total = acting.map(\.summary).reduce(PlanPresentation.Summary(), +)
+                Swift.print(Output.paint("Total over \(counted(acting.count, "cluster")): \(total.text).", .bold))
             }
         }
         let changes = plans.contains { !$0.isConverged }
@@ -75,28 +84,44 @@ struct PlanCommand: AsyncParsableCommand {
         }
     }
 
-    static func print(_ plan: Plan) {
-        if plan.isConverged {
-            Swift.print("\(plan.cluster): no changes; the infrastructure matches the spec.")
-        } else if plan.isEmpty {
-            Swift.print(Output.paint("\(plan.cluster): nothing can run now; \(plan.deferred.count) change(s) wait", .bold))
-        } else {
-            Swift.print(Output.paint("\(plan.cluster): \(counted(plan.actions.count, "action")) on \(counted(plan.instances.count, "instance"))", .bold))
-            var byInstance: [String: [PlannedAction]] = [:]
-            for action in plan.actions { byInstance[action.instance ?? plan.cluster, default: []].append(action) }
-            for instance in plan.instances {
-                let actions = byInstance[instance] ?? []
-                let canary = actions.contains(where: \.canary) ? " [canary]" : ""
-                Swift.print("  \(instance)\(canary): \(Output.paint(actions.first?.reason ?? "", .dim))")
-                for action in actions {
-                    let mark = String(action.kind.mark)
-                    let color: Output.Color = mark == "+" ? .green : mark == "-" ? .red : .yellow
-                    let after = action.dependsOn.isEmpty ? "" : Output.paint("  (after #\(action.dependsOn.map(String.init).joined(separator: ",#")))", .dim)
-                    Swift.print("    \(Output.paint(mark, color)) #\(action.id) \(action.kind.summary)\(after)")
-                }
-            }
+    /// The presentation's lines, coloured on a terminal: the symbols of instances and spec
+    /// changes (green `+`, yellow `~`, red `-` and `-/+`), steps and reasons dimmed.
+    static func print(_ presentation: PlanPresentation) {
+        for (n, line) in presentation.lines.enumerated() {
+            Swift.print(paint(line, first: n == 0))
         }
-        for finding in plan.findings { Swift.print("  ! \(finding.kind.rawValue): \(finding.message)") }
-        for wait in plan.deferred { Swift.print(Output.paint("  … \(wait.instance): \(wait.reason)", .yellow)) }
+    }
+
+    private static func paint(_ line: String, first: Bool) -> String {
+        if first { return line.hasSuffix("matches the spec.") ? line : Output.paint(line, .bold) }
+        let trimmed = line.drop { $0 == " " }
+        let indent = String(line.prefix(line.count - trimmed.count))
+        for (mark, color) in [("-/+ ", Output.Color.red), ("+ ", .green), ("~ ", .yellow), ("- ", .red), ("! ", .red), ("… ", .yellow)]
+        where trimmed.hasPrefix(mark) {
+            return indent + Output.paint(String(mark.dropLast()), color) + " " + trimmed.dropFirst(mark.count)
+        }
+        if trimmed.hasPrefix("#") || trimmed.hasPrefix("spec changes:") { return Output.paint(line, .dim) }
+        if trimmed.hasPrefix("Plan: ") { return Output.paint(line, .bold) }
+        return line
+    }
+}
+
+/// `bosun plan --json`: the plan as before (`actions`, `findings`, `deferred`) with its
+/// presentation (`changes`, `instances`, `summary`).
+struct PlanDocument: Encodable {
+    let plan: Plan
+    let shown: PlanPresentation
+
+    enum Keys: String, CodingKey { case cluster, actions, findings, deferred, changes, instances, summary }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(plan.cluster, forKey: .cluster)
+        try c.encode(plan.actions, forKey: .actions)
+        try c.encode(plan.findings, forKey: .findings)
+        try c.encode(plan.deferred, forKey: .deferred)
+        try c.encode(shown.changes, forKey: .changes)
+        try c.encode(shown.instances, forKey: .instances)
+        try c.encode(shown.summary, forKey: .summary)
     }
 }

@@ -60,7 +60,7 @@ import Testing
         let w = try SimWorld()
         try w.publish(SimWorld.spec(masters: 0, workers: 1, workerDisk: nil))
         let plan = try w.bosun(["plan"])
-        #expect(plan.stdout.contains("on 1 instance\n") || plan.stdout.contains("on 1 instance"), "\(plan.stdout)")
+        #expect(plan.stdout.contains("demo: 1 instance, 3 steps"), "\(plan.stdout)")
         #expect(!plan.stdout.contains("1 instances"))
         #expect(try w.apply().status == 0)
         let started = try w.sql("SELECT message FROM events WHERE kind = 'plan-started'")

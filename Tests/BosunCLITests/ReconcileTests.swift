@@ -20,7 +20,9 @@ import Glibc
         try w.publish(SimWorld.spec(workers: 8))
         let changes = try w.bosun(["plan", "--detailed-exitcode"], fast: true)
         #expect(changes.status == 2)
-        #expect(changes.stdout.contains("+ #0 create VM"))
+        #expect(changes.stdout.contains("  + demo/worker/5: instance missing\n      #0 create VM"), "\(changes.stdout)")
+        #expect(changes.stdout.contains("~ groups.worker.instances: 5 → 8"))
+        #expect(changes.stdout.contains("Plan: 3 to add, 0 to change, 0 to replace, 0 to destroy."))
         #expect(try w.apply().status == 0)
         try w.expectExact(masters: 3, workers: 8)
 
