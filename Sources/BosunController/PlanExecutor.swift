@@ -29,6 +29,7 @@ struct PlanExecutor: Sendable {
     let owner: String
     let stop: StopSignal
     let logger: Logger
+    var progress = ProgressSink()
 
     enum Outcome: Sendable {
         case succeeded
@@ -38,6 +39,12 @@ struct PlanExecutor: Sendable {
 
     func execute(_ plan: Plan, journalIDs: [Int64], planID: String) async -> ExecutionResult {
         var result = ExecutionResult()
+        var perInstance: [String: [PlannedAction]] = [:]
+        for action in plan.actions { perInstance[action.instance ?? cluster, default: []].append(action) }
+        progress(.planned(
+            cluster: cluster, actions: perInstance.mapValues(\.count),
+            canaries: Set(plan.actions.filter(\.canary).map { $0.instance ?? cluster }),
+            changes: perInstance.mapValues(PlanPresentation.change(of:))))
         let count = plan.actions.count
         // Unmet prerequisites per action; an action is ready at zero. O(edges) in all.
         var waitingOn = plan.actions.map(\.dependsOn.count)
@@ -59,6 +66,8 @@ struct PlanExecutor: Sendable {
                         // Unstructured on purpose: cancelling the pass must not abort a call
                         // that is already talking to the provider.
                         let outcome = await Task { await run(action, journalID: journalID, key: key) }.value
+                        let succeeded = if case .succeeded = outcome { true } else { false }
+                        progress(.finished(cluster: cluster, instance: action.instance ?? cluster, action: action.kind.summary, succeeded: succeeded))
                         return (id, outcome)
                     }
                 }
@@ -87,6 +96,10 @@ struct PlanExecutor: Sendable {
                 }
                 launchReady()
             }
+        }
+        for id in 0..<count where !started[id] {
+            let action = plan.actions[id]
+            progress(.finished(cluster: cluster, instance: action.instance ?? cluster, action: action.kind.summary, succeeded: false))
         }
         let doomedIDs = (0..<count).filter { !started[$0] && doomed[$0] }.map { journalIDs[$0] }
         let parkedIDs = (0..<count).filter { !started[$0] && !doomed[$0] }.map { journalIDs[$0] }
@@ -118,6 +131,7 @@ struct PlanExecutor: Sendable {
             } catch {
                 return .failed("journal: \(error)")
             }
+            if attempt == 1 { progress(.started(cluster: cluster, instance: action.instance ?? cluster, action: action.kind.summary)) }
             do {
                 try await bucket.acquire()
                 let effect = try await withTimeout(policy.timeout(for: action.kind.name)) {

@@ -42,6 +42,8 @@ public final class Reconciler: Sendable {
     public let ids: @Sendable () -> String
     public let owner: String
     public let stop: StopSignal
+    /// Where passes report their actions as they start and end (`bosun apply`'s progress).
+    public let progress: ProgressSink
     public let logger: Logger
     /// Per cluster, what the last pass that left it alone (empty plan) observed: the drift
     /// sweep re-plans only when an observation differs from it.
@@ -55,8 +57,9 @@ public final class Reconciler: Sendable {
 
     public init(
         store: Store, providers: ProviderRegistry, pool: WorkerPool, policy: ExecutionPolicy, random: RandomSource,
-        ids: @escaping @Sendable () -> String, owner: String, stop: StopSignal, logger: Logger
+        ids: @escaping @Sendable () -> String, owner: String, stop: StopSignal, logger: Logger, progress: ProgressSink = ProgressSink()
     ) {
+        self.progress = progress
         self.store = store
         self.providers = providers
         self.pool = pool
@@ -304,7 +307,8 @@ public final class Reconciler: Sendable {
         let executor = PlanExecutor(
             cluster: cluster,
             runner: ActionRunner(cluster: cluster, provider: handle.infrastructure, agent: handle.agent, policy: policy),
-            store: store, pool: pool, bucket: handle.bucket, policy: policy, random: random, owner: owner, stop: stop, logger: logger)
+            store: store, pool: pool, bucket: handle.bucket, policy: policy, random: random, owner: owner, stop: stop, logger: logger,
+            progress: progress)
         let result = await executor.execute(plan, journalIDs: journalIDs, planID: planID)
         if let first = result.failed.first {
             let more = result.failed.count > 1 ? " (and \(result.failed.count - 1) more)" : ""

@@ -87,7 +87,7 @@ public struct PlanPresentation: Sendable, Encodable {
     /// One symbol per instance, from its steps: a new VM where none is deleted is an add, a
     /// deleted VM with a new one a replace, a deleted VM or a released instance alone a destroy,
     /// anything else (restarts, disk resize, load balancer membership) an update in place.
-    static func change(of actions: [PlannedAction]) -> Change {
+    public static func change(of actions: [PlannedAction]) -> Change {
         let kinds = actions.map(\.kind)
         let creates = kinds.contains { if case .createVM = $0 { true } else { false } }
         let deletes = kinds.contains { if case .deleteVM = $0 { true } else { false } }

@@ -15,6 +15,9 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @OptionGroup var lock: LockOptions
 
+    @Option(help: "Progress: auto (a live line on a terminal, plain lines otherwise), plain (lines only) or none.")
+    var progress: ProgressMode = .auto
+
     @OptionGroup var providers: ProviderOptions
 
     @OptionGroup var ingestOptions: IngestOptions
@@ -33,13 +36,15 @@ struct ApplyCommand: AsyncParsableCommand {
     var clusters: [String] = []
 
     func run() async throws {
-        global.bootstrapLogging()
+        let reporter = progress.reporter(json: json)
+        global.bootstrapLogging(terminal: reporter?.terminal)
         try SpecsCheck.requireDirectory(global.specsDirectory)
-        let factory = try ControllerFactory(global: global, execution: execution, providers: providers, role: "apply")
+        let factory = try ControllerFactory(
+            global: global, execution: execution, providers: providers, role: "apply", progress: reporter?.progress.sink ?? ProgressSink())
         defer { factory.close() }
         let targets = try await ingestAndSelect(factory: factory, clusters: clusters, specs: global.specsDirectory, options: ingestOptions)
         try CredentialsStep.ensure(store: factory.store, clusters: targets, keyFile: keyFile)
-        let outcomes = await ApplyDriver(factory: factory, maxPasses: maxPasses, lockTimeout: lock.timeout).run(targets)
+        let outcomes = await ApplyDriver(factory: factory, maxPasses: maxPasses, lockTimeout: lock.timeout, progress: reporter?.progress).run(targets)
         // Prune here too, so a database only ever driven by `apply` (CI, cron) stays flat.
         RetentionService(store: factory.store, policy: retention.policy, logger: Logger(label: "bosun.retention")).pruneOnce()
         if json { try Output.json(outcomes) } else { ApplyDriver.printSummary(outcomes) }

@@ -13,6 +13,8 @@ struct ApplyDriver {
     let maxPasses: Int
     /// How long a cluster whose lease another process holds is waited for (`--lock-timeout`).
     var lockTimeout: Duration = .zero
+    /// Progress lines and the live status line; nil: silent (benchmarks).
+    var progress: ApplyProgress?
 
     struct Outcome: Encodable {
         var cluster: String
@@ -31,7 +33,15 @@ struct ApplyDriver {
             }
         }
         defer { signals.cancel() }
-        let progress = Output.isTTY ? Task { await showProgress(clusters) } : nil
+        let reporter = progress
+        let ticker = reporter.map { p in
+            Task {
+                while !Task.isCancelled {
+                    p.redraw()
+                    try? await Task.sleep(for: .milliseconds(200))
+                }
+            }
+        }
         // Clusters stream through a window: each converges as soon as it can, and memory holds
         // the plans of a window of clusters, not of all of them (10,000 clusters planned at
         // once meant none converged for minutes and 1.7 GB resident).
@@ -49,8 +59,9 @@ struct ApplyDriver {
             }
             return all.sorted { $0.cluster < $1.cluster }
         }
-        progress?.cancel()
-        _ = await progress?.value
+        ticker?.cancel()
+        _ = await ticker?.value
+        reporter?.finish()
         return outcomes
     }
 
@@ -108,25 +119,6 @@ struct ApplyDriver {
         outcome.result = "failed"
         outcome.detail = "did not converge after \(maxPasses) passes"
         return outcome
-    }
-
-    private func showProgress(_ clusters: [String]) async {
-        let start = (try? factory.store.actionCounts()) ?? [:]
-        while !Task.isCancelled {
-            if let now = try? factory.store.actionCounts() {
-                func delta(_ s: String) -> Int { (now[s] ?? 0) - (start[s] ?? 0) }
-                let done = delta("succeeded"), failed = delta("failed") + delta("cancelled")
-                let total = done + failed + (now["running"] ?? 0) + (now["pending"] ?? 0)
-                let width = 30
-                let filled = total == 0 ? 0 : width * (done + failed) / total
-                let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-                let line = "\r\u{1B}[2K\(bar) \(done + failed)/\(total) actions, \(now["running"] ?? 0) running"
-                    + (failed > 0 ? ", \(failed) failed or cancelled" : "") + " (\(clusters.count) cluster(s))"
-                FileHandle.standardOutput.write(Data(line.utf8))
-            }
-            try? await Task.sleep(for: .milliseconds(200))
-        }
-        FileHandle.standardOutput.write(Data("\r\u{1B}[2K".utf8))
     }
 
     static func printSummary(_ outcomes: [Outcome]) {

@@ -49,7 +49,7 @@ struct BenchScaleCommand: AsyncParsableCommand {
         // 1. apply from empty, watching for the first cluster to converge.
         let firstConverged = FirstConverged(db: db)
         let watcher = Task { await firstConverged.watch() }
-        let apply = try Child.run(["apply", "--workers", "\(workers)", "--max-passes", "50"] + common)
+        let apply = try Child.run(["apply", "--workers", "\(workers)", "--max-passes", "50", "--progress", "none"] + common)
         watcher.cancel()
         let first = await firstConverged.seconds
         // The target is 150 s at 100,000 instances; scaled linearly here.

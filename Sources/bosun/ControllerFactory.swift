@@ -16,7 +16,11 @@ struct ControllerFactory {
     /// AWS API calls of every aws provider this controller built, by action.
     let awsCalls: AWSCallCounter
 
-    init(global: GlobalOptions, execution: ExecutionOptions, providers: ProviderOptions, role: String, createStore: Bool = true) throws {
+    /// `progress` receives what passes do as they do it (`bosun apply`'s progress lines).
+    init(
+        global: GlobalOptions, execution: ExecutionOptions, providers: ProviderOptions, role: String, createStore: Bool = true,
+        progress: ProgressSink = ProgressSink()
+    ) throws {
         store = try global.openStore(create: createStore)
         let simPath = providers.simPath(stateDatabase: global.databasePath)
         do {
@@ -36,7 +40,7 @@ struct ControllerFactory {
         reconciler = Reconciler(
             store: store, providers: registry, pool: WorkerPool(capacity: policy.workers), policy: policy,
             random: RandomSource(seed: seed), ids: { UUID().uuidString.lowercased() }, owner: owner, stop: StopSignal(),
-            logger: Logger(label: "bosun.reconcile"))
+            logger: Logger(label: "bosun.reconcile"), progress: progress)
     }
 
     func close() {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BosunController
 import BosunStore
 import Foundation
 
@@ -13,6 +14,9 @@ struct DeleteCommand: AsyncParsableCommand {
 
     @OptionGroup var lock: LockOptions
 
+    @Option(help: "Progress: auto (a live line on a terminal, plain lines otherwise), plain (lines only) or none.")
+    var progress: ProgressMode = .auto
+
     @OptionGroup var providers: ProviderOptions
 
     @Flag(help: "Do not ask for confirmation.")
@@ -22,7 +26,8 @@ struct DeleteCommand: AsyncParsableCommand {
     var cluster: String
 
     func run() async throws {
-        global.bootstrapLogging()
+        let reporter = progress.reporter(json: false)
+        global.bootstrapLogging(terminal: reporter?.terminal)
         if !yes {
             guard Output.isTTY, isatty(STDIN_FILENO) == 1 else {
                 Output.error("refusing to delete '\(cluster)' without confirmation; pass --yes")
@@ -34,7 +39,8 @@ struct DeleteCommand: AsyncParsableCommand {
                 throw ExitCode.failure
             }
         }
-        let factory = try ControllerFactory(global: global, execution: execution, providers: providers, role: "delete")
+        let factory = try ControllerFactory(
+            global: global, execution: execution, providers: providers, role: "delete", progress: reporter?.progress.sink ?? ProgressSink())
         defer { factory.close() }
         do {
             try factory.store.requestDeletion(cluster: cluster)
@@ -42,7 +48,7 @@ struct DeleteCommand: AsyncParsableCommand {
             Output.error("\(error)")
             throw ExitCode.failure
         }
-        let outcomes = await ApplyDriver(factory: factory, maxPasses: 20, lockTimeout: lock.timeout).run([cluster])
+        let outcomes = await ApplyDriver(factory: factory, maxPasses: 20, lockTimeout: lock.timeout, progress: reporter?.progress).run([cluster])
         ApplyDriver.printSummary(outcomes)
         if outcomes.contains(where: { $0.result != "converged" }) { throw ExitCode.failure }
     }

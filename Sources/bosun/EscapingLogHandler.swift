@@ -4,28 +4,8 @@ import Logging
 /// Wraps the text log handler so no log line can carry a control character: a spec file's
 /// name (or anything else that reached a message or metadata) may hold a terminal escape
 /// sequence, and text logs go straight to a terminal. JSON logs are escaped by JSON itself.
-struct EscapingLogHandler: LogHandler {
+struct EscapingLogHandler: WrappingLogHandler {
     var inner: any LogHandler
-
-    var logLevel: Logger.Level {
-        get { inner.logLevel }
-        set { inner.logLevel = newValue }
-    }
-
-    var metadata: Logger.Metadata {
-        get { inner.metadata }
-        set { inner.metadata = newValue }
-    }
-
-    var metadataProvider: Logger.MetadataProvider? {
-        get { inner.metadataProvider }
-        set { inner.metadataProvider = newValue }
-    }
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { inner[metadataKey: key] }
-        set { inner[metadataKey: key] = newValue }
-    }
 
     func log(event: LogEvent) {
         var safe = event

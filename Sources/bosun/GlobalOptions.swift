@@ -38,13 +38,15 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Sends log lines to stderr in the chosen format; stdout stays for results.
-    func bootstrapLogging() {
+    /// `terminal`: a live status line the log lines must step around (`bosun apply` on a TTY).
+    func bootstrapLogging(terminal: TerminalLine? = nil) {
         let level = logLevel.level
         let format = logFormat
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler = format == .json
                 ? JSONLogHandler(label: label)
                 : EscapingLogHandler(inner: StreamLogHandler.standardError(label: label))
+            if let terminal { handler = TerminalAwareLogHandler(inner: handler, terminal: terminal) }
             handler.logLevel = level
             return handler
         }

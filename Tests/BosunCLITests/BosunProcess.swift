@@ -49,6 +49,18 @@ struct BosunProcess {
     }
 
     /// Starts in the background (stderr to a file, for diagnosis).
+    /// Starts another program (`script`, for a pseudo-terminal) with its output discarded.
+    static func startRaw(_ executable: String, _ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        return process
+    }
+
     static func start(_ arguments: [String], cwd: String? = nil, log: String, environment: [String: String] = [:]) throws -> Process {
         let process = make(arguments, cwd: cwd, environment: environment)
         guard FileManager.default.createFile(atPath: log, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
