@@ -204,6 +204,35 @@ extension Store {
         }
     }
 
+    /// How a deleted cluster went: `operator` (`bosun delete`) or `spec-removed`, with its spec
+    /// file and when; nil when the cluster is not deleted.
+    public func deletion(of cluster: String) throws -> (by: String, path: String, at: String)? {
+        try pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT deletion_requested_by, source_path, updated_at FROM clusters WHERE name = ? AND lifecycle = 'deleted'",
+                arguments: [cluster]
+            ).map { (($0["deletion_requested_by"] as String?) ?? "spec-removed", $0["source_path"], $0["updated_at"]) }
+        }
+    }
+
+    /// Brings back a cluster an operator deleted while its spec file stayed (`bosun apply NAME`):
+    /// active again, at a new generation, so the next pass creates it from that spec. Throws
+    /// `notFound` unless the cluster is deleted by an operator.
+    public func restoreDeleted(cluster: String) throws {
+        try write { db in
+            try db.execute(
+                sql: """
+                    UPDATE clusters SET lifecycle = 'active', deletion_requested_by = NULL, phase = 'pending',
+                        generation = generation + 1, updated_at = ?
+                    WHERE name = ? AND lifecycle = 'deleted' AND deletion_requested_by = 'operator'
+                    """, arguments: [now(), cluster])
+            guard db.changesCount == 1 else { throw StoreError.notFound("cluster '\(cluster)' deleted by an operator") }
+            try insertEvent(
+                db, cluster: cluster, instance: nil, kind: "cluster-restored",
+                message: "brought back by an operator (bosun apply \(cluster)) from its unchanged spec file")
+        }
+    }
+
     /// `bosun delete`: starts an operator-requested teardown.
     public func requestDeletion(cluster: String) throws {
         try write { db in

@@ -42,7 +42,8 @@ struct ApplyCommand: AsyncParsableCommand {
         let factory = try ControllerFactory(
             global: global, execution: execution, providers: providers, role: "apply", progress: reporter?.progress.sink ?? ProgressSink())
         defer { factory.close() }
-        let targets = try await ingestAndSelect(factory: factory, clusters: clusters, specs: global.specsDirectory, options: ingestOptions)
+        let targets = try await ingestAndSelect(
+            factory: factory, clusters: clusters, specs: global.specsDirectory, options: ingestOptions, restoreNamed: true)
         try CredentialsStep.ensure(store: factory.store, clusters: targets, keyFile: keyFile)
         let outcomes = await ApplyDriver(factory: factory, maxPasses: maxPasses, lockTimeout: lock.timeout, progress: reporter?.progress).run(targets)
         // Prune here too, so a database only ever driven by `apply` (CI, cron) stays flat.
@@ -53,8 +54,13 @@ struct ApplyCommand: AsyncParsableCommand {
 }
 
 /// Ingests the spec directory once, reports rejected files on stderr, and resolves the
-/// clusters to act on (all reconcilable ones when none are named).
-func ingestAndSelect(factory: ControllerFactory, clusters: [String], specs: String, options: IngestOptions) async throws -> [String] {
+/// clusters to act on (all reconcilable ones when none are named). A named cluster that is
+/// deleted is brought back when `restoreNamed` (`apply NAME` after `bosun delete`), or left out
+/// with a note saying how to bring it back; one deleted because its file went away comes back
+/// only with its file, which the note says.
+func ingestAndSelect(
+    factory: ControllerFactory, clusters: [String], specs: String, options: IngestOptions, restoreNamed: Bool = false
+) async throws -> [String] {
     let ingester = Ingester(store: factory.store, directory: specs, grace: options.grace, settle: options.settleSeconds)
     do {
         try await ingester.settledPass(maxWait: options.maxSettleWait)
@@ -79,5 +85,25 @@ func ingestAndSelect(factory: ControllerFactory, clusters: [String], specs: Stri
         Output.error("no cluster named '\(name)' (known: \(known.sorted().joined(separator: ", ")))")
         throw ExitCode.failure
     }
-    return clusters
+    var targets: [String] = []
+    for name in clusters {
+        guard let deleted = try factory.store.deletion(of: name) else {
+            targets.append(name)
+            continue
+        }
+        if deleted.by == "operator", FileManager.default.fileExists(atPath: deleted.path) {
+            if restoreNamed {
+                try factory.store.restoreDeleted(cluster: name)
+                FileHandle.standardError.write(Data("note: \(name) was deleted by `bosun delete`; applying it by name brings it back from \(deleted.path)\n".utf8))
+                targets.append(name)
+            } else {
+                FileHandle.standardError.write(Data(
+                    "note: \(name) was deleted by `bosun delete` (\(deleted.at) UTC) and stays deleted while \(deleted.path) is unchanged; `bosun apply \(name)` brings it back\n".utf8))
+            }
+        } else {
+            Output.error("\(name) was deleted after its spec file \(deleted.path) went away (\(deleted.at) UTC); put the file back to bring it back")
+            throw ExitCode.failure
+        }
+    }
+    return targets
 }

@@ -247,6 +247,42 @@ import Glibc
         #expect(try w.bosun(["disks", "delete", "disk-nope"]).status == 1)
     }
 
+    /// A deleted cluster comes back the way it went: one deleted by `bosun delete` with
+    /// `bosun apply NAME` (plan says so first), one whose file went away with its file.
+    @Test func aDeletedClusterComesBackTheWayItWent() throws {
+        let w = try SimWorld()
+        try w.publish(SimWorld.spec(masters: 1, workers: 1, deletion: "delete"))
+        #expect(try w.apply().status == 0)
+        #expect(try w.bosun(["delete", "demo", "--yes"], fast: true).status == 0)
+        let plan = try w.bosun(["plan", "demo"], fast: true)
+        #expect(plan.status == 0)
+        #expect(plan.stderr.contains("demo was deleted by `bosun delete`"), "\(plan.stderr)")
+        #expect(plan.stderr.contains("`bosun apply demo` brings it back"))
+        #expect(try w.vms().isEmpty, "plan changes nothing")
+        let back = try w.apply(["demo"])
+        #expect(back.status == 0, "\(back.stdout)\(back.stderr)")
+        #expect(back.stderr.contains("applying it by name brings it back"))
+        try w.expectExact(masters: 1, workers: 1)
+        #expect(try w.sql("SELECT lifecycle || ' ' || generation FROM clusters") == "active 2")
+        #expect(try w.sql("SELECT count(*) FROM events WHERE kind = 'cluster-restored'") == "1")
+
+        // Deleted because its file went away: `apply demo` says to put the file back, and the
+        // file coming back brings it back.
+        let file = w.specs + "/demo.yaml"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: file)
+        for _ in 0..<2 { _ = try w.apply(["--deletion-grace", "0s"]) }
+        #expect(try w.sql("SELECT lifecycle FROM clusters") == "deleted")
+        let refused = try w.apply(["demo"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("demo was deleted after its spec file \(file) went away"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("put the file back to bring it back"))
+        try w.publish(text)
+        #expect(try w.apply().status == 0)
+        try w.expectExact(masters: 1, workers: 1)
+        #expect(try w.sql("SELECT lifecycle FROM clusters") == "active")
+    }
+
     @Test func applyWhileAnotherProcessHoldsTheLeaseSaysWho() throws {
         let w = try SimWorld()
         try w.publish(SimWorld.spec(masters: 1, workers: 0))
