@@ -29,7 +29,7 @@ enum Output {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        print(String(decoding: try encoder.encode(AllFields(value: value)), as: UTF8.self))
     }
 
     /// One JSON object on one line (JSON Lines, for streams), keys as in `json(_:)`.
@@ -37,7 +37,7 @@ enum Output {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        return String(decoding: try encoder.encode(AllFields(value: value)), as: UTF8.self)
     }
 
     /// Left-aligned columns separated by two spaces; `paint` may colour a cell by its content.

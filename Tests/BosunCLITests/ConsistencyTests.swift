@@ -87,4 +87,28 @@ import Testing
         // Named, it is shown whatever its lifecycle.
         #expect(try w.bosun(["status", "demo"]).stdout.contains("deleted"))
     }
+
+    @Test func jsonKeepsNullFieldsUsesRFC3339AndLogsNumbersAsNumbers() throws {
+        let w = try SimWorld()
+        try w.publish(SimWorld.spec(name: "123", masters: 0, workers: 1, workerDisk: nil).replacingOccurrences(of: "name: 123", with: "name: \"123\""), as: "123.yaml")
+        #expect(try w.apply().status == 0)
+        let status = try JSONSerialization.jsonObject(with: Data(try w.bosun(["status", "--json"]).stdout.utf8)) as? [String: Any]
+        let cluster = try #require((status?["clusters"] as? [[String: Any]])?.first)
+        #expect(cluster.keys.contains("last_error") && cluster["last_error"] is NSNull, "absent is null, not missing")
+        #expect(cluster["teardown_at"] is NSNull)
+        let rfc3339 = #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$"#
+        for key in ["accepted_at", "updated_at", "last_pass_at"] {
+            let text = cluster[key] as? String ?? ""
+            #expect(text.range(of: rfc3339, options: .regularExpression) != nil, "\(key): \(text)")
+        }
+        let events = try JSONSerialization.jsonObject(with: Data(try w.bosun(["events", "--json"]).stdout.utf8)) as? [[String: Any]]
+        #expect(events?.allSatisfy { ($0["at"] as? String)?.range(of: rfc3339, options: .regularExpression) != nil && $0.keys.contains("instance") } == true)
+
+        let logged = try w.bosun(["plan", "--log-format", "json", "--log-level", "info"])
+        let lines = logged.stderr.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let ingest = try #require(lines.first { $0["message"] as? String == "initial ingestion pass" }, "\(logged.stderr)")
+        #expect(ingest["files"] as? Int == 1, "a count is a number")
+        let accepted = lines.first { $0["message"] as? String == "spec accepted" } ?? lines.first { $0["cluster"] != nil }
+        if let accepted { #expect(accepted["cluster"] is String, "a name stays a string, even 123") }
+    }
 }
