@@ -30,7 +30,7 @@ struct Bosun: AsyncParsableCommand {
         commandName: "bosun",
         abstract: "Declarative reconciliation of Kubernetes cluster infrastructure.",
         discussion: """
-            Operators write one YAML spec file per cluster into a watched directory; Bosun validates
+            Operators write one YAML spec file per cluster into a watched directory; Bosun validates \
             it, keeps the desired state in SQLite and reconciles the infrastructure towards it.
             """,
         version: "0.1.0",

@@ -7,8 +7,8 @@ struct SimCallsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calls", abstract: "Count provider calls per operation (and with --reset start again from zero).",
         discussion: """
-            Every provider and agent call counts, failed ones (injected faults included) also as errors;
-            `bosun sim` commands themselves do not. Each process writes its counts at least once a second
+            Every provider and agent call counts, failed ones (injected faults included) also as errors; \
+            `bosun sim` commands themselves do not. Each process writes its counts at least once a second \
             while it makes calls, and when it exits, so a running controller's last second may be missing.
             """)
 

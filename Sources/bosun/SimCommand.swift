@@ -6,8 +6,8 @@ struct SimCommand: AsyncParsableCommand {
         commandName: "sim",
         abstract: "Inspect and break the simulated cloud.",
         discussion: """
-            The sim state is a SQLite file shared by every process that opens it: --state PATH, else
-            BOSUN_SIM_STATE, else bosun-sim.db beside the state database (--db). What you break here, a
+            The sim state is a SQLite file shared by every process that opens it: --sim-state PATH, else \
+            BOSUN_SIM_STATE, else bosun-sim.db beside the state database (--db). What you break here, a \
             running `bosun run` sees on its next call.
             """,
         subcommands: [

@@ -7,10 +7,10 @@ struct SimFailJobCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fail-job", abstract: "Make a job on a VM stop running (state failed), once or on every start.",
         discussion: """
-            The job reports failed now. With --times N, each of its next N starts or restarts succeeds as a
-            call but the job reports starting, then failed; the start after those comes up running. With
-            --always, every start fails until --clear or until the VM is deleted. Each fail-job replaces the
-            job's earlier --times or --always. --clear ends a sticky failure: the next start (and a start
+            The job reports failed now. With --times N, each of its next N starts or restarts succeeds as a \
+            call but the job reports starting, then failed; the start after those comes up running. With \
+            --always, every start fails until --clear or until the VM is deleted. Each fail-job replaces the \
+            job's earlier --times or --always. --clear ends a sticky failure: the next start (and a start \
             still in progress) comes up running; a job that has already failed stays failed until started.
             """)
 

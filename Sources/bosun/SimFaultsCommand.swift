@@ -8,11 +8,11 @@ struct SimFaultsCommand: AsyncParsableCommand {
         commandName: "faults",
         abstract: "Show (no flags) or set injected faults, latency, quotas, boot and job start times.",
         discussion: """
-            Rates are fractions of calls: --error-rate fails them with a retryable ServiceUnavailable,
-            --terminal-rate with a terminal InjectedFailure, --timeout-rate makes them hang for
-            latency + --timeout-hang and throw a retryable Timeout (half of them take effect first).
-            Without --operation the rates and delays apply to every operation that has no entry of its
-            own; with it, to that operation only. Flags not given keep their value.
+            Rates are fractions of calls: --error-rate fails them with a retryable ServiceUnavailable, \
+            --terminal-rate with a terminal InjectedFailure, --timeout-rate makes them hang for \
+            latency + --timeout-hang and throw a retryable Timeout (half of them take effect first). \
+            Without --operation the rates and delays apply to every operation that has no entry of its \
+            own; with it, to that operation only. Flags not given keep their value. \
             Operations: \(SimOperation.allCases.map(\.rawValue).joined(separator: ", ")).
             """)
 

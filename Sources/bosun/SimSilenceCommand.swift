@@ -7,8 +7,8 @@ struct SimSilenceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "silence", abstract: "Stop (or with --resume restart) a VM agent's heartbeat.",
         discussion: """
-            The VM keeps running and its jobs keep their state, but its last heartbeat stays at the moment
-            of silencing until --resume. Silencing a silent agent keeps the first moment. A VM created
+            The VM keeps running and its jobs keep their state, but its last heartbeat stays at the moment \
+            of silencing until --resume. Silencing a silent agent keeps the first moment. A VM created \
             later (a recreate) is a new VM and heartbeats normally.
             """)
 

@@ -7,7 +7,7 @@ struct SimVMsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vms", abstract: "List the simulated VMs, their state and their jobs.",
         discussion: """
-            A job failing on every start shows as kubelet=failed(always), one with N more failing starts as
+            A job failing on every start shows as kubelet=failed(always), one with N more failing starts as \
             kubelet=starting(N more); a SILENT SINCE column appears when an agent is silenced.
             """)
 

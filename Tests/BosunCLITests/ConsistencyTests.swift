@@ -111,4 +111,19 @@ import Testing
         let accepted = lines.first { $0["message"] as? String == "spec accepted" } ?? lines.first { $0["cluster"] != nil }
         if let accepted { #expect(accepted["cluster"] is String, "a name stays a string, even 123") }
     }
+
+    /// Help text is wrapped by the parser to the width, not hard-wrapped in the source: in every
+    /// paragraph before USAGE, each line but the last is nearly full (80 columns in a pipe).
+    @Test(arguments: [["--help"], ["creds", "--help"], ["sim", "--help"], ["sim", "fail-job", "--help"], ["sim", "faults", "--help"], ["sim", "calls", "--help"]])
+    func helpTextFlows(args: [String]) throws {
+        let r = try BosunProcess.run(args)
+        #expect(r.status == 0)
+        let head = r.stdout.components(separatedBy: "USAGE:").first ?? ""
+        for paragraph in head.components(separatedBy: "\n\n") {
+            let lines = paragraph.split(separator: "\n").map(String.init)
+            for line in lines.dropLast() {
+                #expect(line.count >= 60, "hard-wrapped: \(line.debugDescription) in \(args)")
+            }
+        }
+    }
 }
