@@ -166,7 +166,7 @@ struct PlanExecutor: Sendable {
     /// (retryable, message, suggested delay) for any error an action can throw.
     static func classify(_ error: any Error) -> (Bool, String, Duration?) {
         switch error {
-        case let p as ProviderError: (p.isRetryable, p.description, p.retryAfter)
+        case let p as ProviderError: (p.isRetryable, p.plainText, p.retryAfter)
         case let a as ActionError: (a.retryable, a.message, nil)
         case let t as ActionTimeout: (true, t.description, nil)
         case let s as StoreError: (false, "state database: \(s)", nil)

@@ -28,6 +28,17 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible 
 
     public var description: String { "\(code): \(message)" }
 
+    /// The error in an operator's words: the provider's own message, without Bosun's code for
+    /// the meanings every provider shares (`NotFound`, `InvalidParameter`, …); a provider's own
+    /// code such as AWS's `UnauthorizedOperation` stays, it is what its docs use.
+    public var plainText: String {
+        let shared: Set = [Self.notFound, Self.timeout, Self.throttled, Self.quotaExceeded, Self.incorrectState, Self.invalidParameter, Self.unavailable]
+        return shared.contains(code) ? message : "\(code): \(message)"
+    }
+
+    /// `plainText`, and for a temporary failure that trying again may help (command output).
+    public var operatorText: String { isRetryable ? plainText + " (temporary: trying again may help)" : plainText }
+
     // Codes with a meaning every provider shares, so callers need not know provider dialects.
 
     /// The named VM, disk or load balancer does not exist.

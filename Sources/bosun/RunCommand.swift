@@ -104,6 +104,9 @@ struct DurationOption: ExpressibleByArgument, Sendable {
 
     var defaultValueDescription: String {
         let ms = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        // The largest unit that is whole, as the README writes it: 10m, not 600s.
+        if ms % 3_600_000 == 0 { return "\(ms / 3_600_000)h" }
+        if ms % 60_000 == 0 { return "\(ms / 60_000)m" }
         return ms % 1000 == 0 ? "\(ms / 1000)s" : "\(ms)ms"
     }
 }

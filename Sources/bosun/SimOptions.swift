@@ -24,7 +24,8 @@ struct SimOptions: ParsableArguments {
             defer { try? cloud.close() }
             return try await body(cloud)
         } catch let error as ProviderError {
-            Output.error("\(error) (\(error.kind))")
+            // The sim's own words; its codes (NotFound, NoSimState, …) are for programs.
+            Output.error(error.message + (error.isRetryable ? " (temporary: trying again may help)" : ""))
             throw ExitCode.failure
         }
     }

@@ -126,4 +126,13 @@ import Testing
             }
         }
     }
+
+    /// Defaults in help read as the README writes them.
+    @Test func helpDefaultsUseTheLargestWholeUnit() throws {
+        let help = try BosunProcess.run(["apply", "--help"]).stdout
+        #expect(help.contains("(default: 10m)"), "create timeout")
+        #expect(help.contains("(default: 5m)"), "action timeout")
+        #expect(help.contains("(default: 500ms)"))
+        #expect(!help.contains("600s") && !help.contains("300s"))
+    }
 }

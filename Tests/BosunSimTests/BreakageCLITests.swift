@@ -140,15 +140,15 @@ import Testing
         let (vm, _) = try await cloud.populate()
         let before = try await SimSnapshot(cloud)
         let cases: [([String], Int32, String)] = [
-            (["fail-job", "vm-999999", "kubelet", "--always"], 1, "NotFound: VM vm-999999"),
-            (["fail-job", vm.id, "etcd", "--times", "3"], 1, "NotFound: job etcd on VM \(vm.id)"),
-            (["fail-job", vm.id, "etcd", "--clear"], 1, "NotFound: job etcd on VM \(vm.id)"),
+            (["fail-job", "vm-999999", "kubelet", "--always"], 1, "error: VM vm-999999 not found"),
+            (["fail-job", vm.id, "etcd", "--times", "3"], 1, "error: job etcd on VM \(vm.id) not found"),
+            (["fail-job", vm.id, "etcd", "--clear"], 1, "error: job etcd on VM \(vm.id) not found"),
             (["fail-job", vm.id, "kubelet", "--times=-1"], 1, "failure count -1 is negative"),
             (["fail-job", vm.id, "kubelet", "--times", "-1"], 1, "failure count -1 is negative"),
             (["fail-job", vm.id, "kubelet", "--times", "2", "--always"], 64, "give either --times or --always, not both"),
             (["fail-job", vm.id, "kubelet", "--always", "--clear"], 64, "--clear takes neither --times nor --always"),
             (["fail-job", vm.id, "kubelet", "--times", "many"], 64, "--times"),
-            (["silence", "vm-999999"], 1, "NotFound: VM vm-999999"), (["silence", "nope", "--resume"], 1, "NotFound: VM nope"),
+            (["silence", "vm-999999"], 1, "error: VM vm-999999 not found"), (["silence", "nope", "--resume"], 1, "error: VM nope not found"),
             (["silence"], 64, "Missing expected argument"),
         ]
         for (arguments, status, message) in cases {
@@ -161,7 +161,7 @@ import Testing
 
         let missing = try await BosunBinary.run(
             ["sim", "calls", "--state", sandbox.directory + "/none.db"], in: sandbox.directory)
-        #expect(missing.status == 1 && missing.stderr.contains("NoSimState"), "\(missing.stderr)")
+        #expect(missing.status == 1 && missing.stderr.contains("no sim state at"), "\(missing.stderr)")
         #expect(!FileManager.default.fileExists(atPath: sandbox.directory + "/none.db"))
     }
 
