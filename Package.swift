@@ -37,6 +37,7 @@ let package = Package(
                 .embedInCode("v0008_revisions.sql"),
                 .embedInCode("v0009_credentials.sql"),
                 .embedInCode("v0010_applied_spec.sql"),
+                .embedInCode("v0011_drift_sweeps.sql"),
             ]
         ),
         // YAML decoding, validation, canonical hashing, directory listing and watching.

@@ -14,6 +14,7 @@ public enum EmbeddedMigrations {
         ("v0008_revisions", text(PackageResources.v0008_revisions_sql)),
         ("v0009_credentials", text(PackageResources.v0009_credentials_sql)),
         ("v0010_applied_spec", text(PackageResources.v0010_applied_spec_sql)),
+        ("v0011_drift_sweeps", text(PackageResources.v0011_drift_sweeps_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }

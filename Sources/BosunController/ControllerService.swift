@@ -117,6 +117,7 @@ public final class ControllerService: Service, Sendable {
         guard let targets = try? reconciler.store.sweepTargets() else { return }
         let backingOff = failures.withLock { Set($0.keys) }
         let drifted = await DriftSweep(reconciler: reconciler).drifted(targets.filter { !backingOff.contains($0.cluster) })
+        try? reconciler.store.recordSweep(clusters: targets.filter { !backingOff.contains($0.cluster) }.count)
         // `bosun bench scale` times these lines: each one means every cluster was just observed.
         logger.debug(
             "drift sweep finished",

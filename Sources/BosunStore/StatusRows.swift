@@ -21,6 +21,9 @@ public struct ClusterStatus: Codable, Sendable, Hashable, FetchableRecord {
     public var missingSince: String?
     /// When teardown starts unless the file returns (`pending-deletion`).
     public var teardownAt: String?
+    /// When the cluster was last observed: its last pass, or `bosun run`'s last drift sweep if
+    /// later (filled in by `bosun status`, not a column of the view).
+    public var lastObservedAt: String?
 
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
 }

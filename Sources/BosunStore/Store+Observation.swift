@@ -43,4 +43,19 @@ extension Store {
             return true
         }
     }
+
+    /// Notes that a drift sweep over `clusters` clusters just finished (one row, rewritten).
+    public func recordSweep(clusters: Int) throws {
+        try write { db in
+            try db.cachedStatement(sql: """
+                INSERT INTO drift_sweeps (id, finished_at, clusters) VALUES (1, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET finished_at = excluded.finished_at, clusters = excluded.clusters
+                """).execute(arguments: [now(), clusters])
+        }
+    }
+
+    /// When the last drift sweep finished (nil: never, or no `bosun run` sweeps here).
+    public func lastSweep() throws -> String? {
+        try pool.read { db in try String.fetchOne(db, sql: "SELECT finished_at FROM drift_sweeps WHERE id = 1") }
+    }
 }

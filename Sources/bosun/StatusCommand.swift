@@ -52,9 +52,11 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try global.openStore(create: false)
         do {
+            let sweep = try store.lastSweep()
+            func observed(_ rows: [ClusterStatus]) -> [ClusterStatus] { rows.map { Self.observed($0, sweep: sweep) } }
             let errors = try store.specErrors()
             if let cluster {
-                guard let status = try store.clusterStatuses(name: cluster).first else {
+                guard let status = observed(try store.clusterStatuses(name: cluster)).first else {
                     Output.error("no cluster named '\(cluster)' (see `bosun status` for the list)")
                     throw ExitCode.failure
                 }
@@ -68,7 +70,7 @@ struct StatusCommand: AsyncParsableCommand {
                 }
                 if json { try Output.json(detail) } else { printDetail(detail) }
             } else {
-                let every = try store.clusterStatuses()
+                let every = observed(try store.clusterStatuses())
                 let shown = all ? every : every.filter { $0.lifecycle != "deleted" }
                 var overview = Overview(clusters: shown, specErrors: errors)
                 if refresh {
@@ -100,6 +102,24 @@ struct StatusCommand: AsyncParsableCommand {
         }
     }
 
+    /// The later of the cluster's last pass and `bosun run`'s last drift sweep, which observed
+    /// every cluster it reconciles (not one whose observation failed or that is not reconciled).
+    static func observed(_ row: ClusterStatus, sweep: String?) -> ClusterStatus {
+        var row = row
+        let swept = ["active", "pending-deletion", "held", "deleting"].contains(row.lifecycle) && !["unknown", "failed"].contains(row.phase)
+        row.lastObservedAt = [row.lastPassAt, swept ? sweep : nil].compactMap { $0 }.max()
+        return row
+    }
+
+    /// Now, as SQLite writes times (UTC), for rows compared with the database's.
+    static func sqliteNow() -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd HH:mm:ss.SSS"
+        return f.string(from: Date())
+    }
+
     /// Now, RFC 3339 in UTC.
     static func timestamp() -> String { ISO8601DateFormatter().string(from: Date()) }
 
@@ -110,10 +130,10 @@ struct StatusCommand: AsyncParsableCommand {
                 : "no clusters (spec files go in \(global.specsDirectory); `bosun run` ingests them)")
         } else {
             Output.table(
-                ["CLUSTER", "PROVIDER", "LIFECYCLE", "PHASE", "GEN", "DESIRED", "RUNNING", "HEALTHY", "LAST PASS", "LAST ERROR"],
+                ["CLUSTER", "PROVIDER", "LIFECYCLE", "PHASE", "GEN", "DESIRED", "RUNNING", "HEALTHY", "LAST OBSERVED", "LAST ERROR"],
                 overview.clusters.map {
                     [$0.cluster, $0.provider, $0.lifecycle, $0.phase, "\($0.generation)", "\($0.desired)", "\($0.running)",
-                     "\($0.healthy)", $0.lastPassAt ?? "-", $0.lastError ?? "-"]
+                     "\($0.healthy)", $0.lastObservedAt ?? "-", $0.lastError ?? "-"]
                 },
                 paint: { column, cell in (column == 2 || column == 3) ? Output.color(of: cell) : nil })
             for cluster in overview.clusters {
@@ -134,11 +154,12 @@ struct StatusCommand: AsyncParsableCommand {
             ("phase", Output.state(c.phase)), ("generation", "\(c.generation) (converged: \(c.observedGeneration))"),
             ("instances", "\(c.desired) desired, \(c.running) running, \(c.healthy) healthy"),
             ("source", c.sourcePath), ("accepted", c.acceptedAt), ("last pass", c.lastPassAt ?? "-"),
+            ("observed", c.lastObservedAt ?? "-"),
             ("last error", c.lastError ?? "-"),
         ] + (c.missingSince.map { [("missing", "since \($0) UTC")] } ?? [])
             + (c.teardownAt.map { [("teardown", "after \($0) UTC unless the file returns")] } ?? [])
         let observed: [(String, String)] = detail.refreshedAt.map { at in
-            [("observed", "now (\(at)): " + ((detail.findings ?? []).isEmpty ? "as recorded" : (detail.findings ?? []).map { "\($0.kind) \($0.instance ?? $0.resource)" }.joined(separator: ", ")))]
+            [("refreshed", "now (\(at)): " + ((detail.findings ?? []).isEmpty ? "as recorded" : (detail.findings ?? []).map { "\($0.kind) \($0.instance ?? $0.resource)" }.joined(separator: ", ")))]
         } ?? []
         for (key, value) in rows + observed { print("\(key.padding(toLength: 11, withPad: " ", startingAt: 0)) \(value)") }
         if !detail.instances.isEmpty {

@@ -20,6 +20,7 @@ struct StatusRefresh {
     static func apply(_ findings: [Finding], to status: ClusterStatus, _ instances: [InstanceStatus]) -> Refreshed {
         let byInstance = Dictionary(grouping: findings.filter { $0.instance != nil }, by: { $0.instance! })
         var cluster = status
+        cluster.lastObservedAt = StatusCommand.sqliteNow()
         var rows = instances
         var lostRunning = 0, lostHealthy = 0
         for i in rows.indices {

@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `bosun status --refresh` tells what is true now, without `bosun run`: each kind of breakage
 /// made behind Bosun's back shows, and nothing is written or leased while looking.
@@ -95,5 +98,33 @@ import Testing
         #expect(r.status == 1)
         #expect(r.stderr.contains("demo"), "\(r.stderr)")
         #expect(r.stdout.isEmpty)
+    }
+
+    /// `status` says when each cluster was last observed: by its last pass, or by `bosun run`'s
+    /// drift sweeps since, which pass nothing but look at every cluster.
+    @Test func statusSaysWhenEachClusterWasLastObserved() async throws {
+        let w = try SimWorld()
+        try w.publish(SimWorld.spec(masters: 1, workers: 0))
+        #expect(try w.apply().status == 0)
+        func row() throws -> [String: Any] {
+            let doc = try JSONSerialization.jsonObject(with: Data(try w.bosun(["status", "--json"]).stdout.utf8)) as? [String: Any]
+            return try #require((doc?["clusters"] as? [[String: Any]])?.first)
+        }
+        let afterApply = try row()
+        #expect(afterApply["last_observed_at"] as? String == afterApply["last_pass_at"] as? String, "only the pass has looked")
+        let run = try BosunProcess.start(
+            ["run", "--db", w.db, "--specs", w.specs, "--interval", "1h", "--drift-interval", "1s"] + SimWorld.fast, log: w.dir + "/run.log")
+        defer { if run.isRunning { kill(run.processIdentifier, SIGKILL) } }
+        try await BosunProcess.waitFor("a drift sweep after the apply") {
+            let observed = try row()["last_observed_at"] as? String ?? ""
+            return try !w.sql("SELECT finished_at FROM drift_sweeps").isEmpty && observed > (afterApply["last_pass_at"] as? String ?? "~")
+        }
+        kill(run.processIdentifier, SIGTERM)
+        #expect(try await BosunProcess.waitExit(run) == 0)
+        let later = try row()
+        #expect(later["last_pass_at"] as? String == afterApply["last_pass_at"] as? String, "no pass ran: the cluster was settled")
+        let sweep = try w.sql("SELECT finished_at FROM drift_sweeps").replacingOccurrences(of: " ", with: "T") + "Z"
+        #expect(later["last_observed_at"] as? String == sweep)
+        #expect(try w.bosun(["status"]).stdout.contains("LAST OBSERVED"))
     }
 }
