@@ -126,7 +126,7 @@ extension Store {
         {
             try insertEvent(
                 db, cluster: row["cluster"], instance: row["instance_id"], kind: "action-failed",
-                message: "\(row["kind"] as String) failed after \(row["attempts"] as Int) attempt(s): \(error)")
+                message: "\(row["kind"] as String) failed after \(counted(row["attempts"] as Int, "attempt")): \(error)")
         }
     }
 

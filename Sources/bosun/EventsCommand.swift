@@ -55,10 +55,10 @@ struct EventsCommand: AsyncParsableCommand {
             return
         }
         Output.table(
-            ["TIME", "CLUSTER", "KIND", "MESSAGE"],
-            events.map { [$0.at, $0.cluster ?? "-", $0.kind, $0.message] },
+            ["TIME", "CLUSTER", "INSTANCE", "KIND", "MESSAGE"],
+            events.map { [$0.at, $0.cluster ?? "-", $0.instance ?? "-", $0.kind, $0.message] },
             paint: { column, cell in
-                column == 2 && (cell.hasSuffix("rejected") || cell.hasSuffix("failed")) ? .red : nil
+                column == 3 && (cell.hasSuffix("rejected") || cell.hasSuffix("failed")) ? .red : nil
             })
     }
 
@@ -101,7 +101,7 @@ struct EventsCommand: AsyncParsableCommand {
                 print(try Output.jsonLine(event))
             } else {
                 let kind = event.kind.hasSuffix("rejected") || event.kind.hasSuffix("failed") ? Output.paint(event.kind, .red) : event.kind
-                print("\(event.at)  \(event.cluster ?? "-")  \(kind)  \(event.message)")
+                print("\(event.at)  \(event.cluster ?? "-")  \(event.instance ?? "-")  \(kind)  \(event.message)")
             }
         }
         fflush(nil)  // every stream: a pipe must see each event as it comes

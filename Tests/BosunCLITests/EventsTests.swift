@@ -22,6 +22,9 @@ import Glibc
         #expect(healing.contains("for 1 instance: demo/worker/1 ("), "\(healing)")
         #expect(healing.contains(victim), "the reason names the VM that is gone: \(healing)")
         #expect(try w.sql("SELECT count(*) FROM events WHERE kind = 'converged'") == "2")
+        let table = try w.bosun(["events", "demo"])
+        #expect(table.stdout.contains("INSTANCE"))
+        #expect(table.stdout.contains("demo/worker/1  plan-started"), "the instance is a column: \(table.stdout)")
         // A pass that finds nothing to do is not a change: no third `converged`.
         #expect(try w.apply().status == 0)
         #expect(try w.sql("SELECT count(*) FROM events WHERE kind = 'converged'") == "2")
