@@ -89,6 +89,34 @@ import Glibc
         #expect(healed.findings?.isEmpty == true)
     }
 
+    /// The two breakages that need time or a stranger: an agent gone silent past its timeout,
+    /// and a VM claiming the cluster that Bosun never made.
+    @Test func aSilentAgentAndARogueVMShowToo() async throws {
+        let w = try SimWorld()
+        try w.publish(SimWorld.spec(masters: 0, workers: 2, workerDisk: nil)
+            .replacingOccurrences(of: "deletion: protect", with: "deletion: protect\nhealing: { agentTimeout: 5s }"))
+        #expect(try w.apply().status == 0)
+        let silent = try #require(try w.vms().first { $0.instanceId == "demo/worker/1" }).id
+        #expect(try w.bosun(["sim", "silence", silent]).status == 0)
+        let rogue = try w.bosun(["sim", "rogue", "demo"])
+        #expect(rogue.status == 0)
+        let rogueID = try #require(rogue.stdout.split(separator: " ").dropFirst(2).first.map(String.init))
+        var now: Detail?
+        try await BosunProcess.waitFor("the agent's timeout to pass", timeout: .seconds(30)) {
+            now = try detail(w, refresh: true)
+            return now?.findings?.contains { $0.kind == "agent-silent" } == true
+        }
+        let seen = try #require(now)
+        #expect(seen.cluster.phase == "drifted")
+        #expect(seen.cluster.healthy == 1)
+        #expect(seen.instances.first { $0.instance == "demo/worker/1" }?.health == "unhealthy")
+        #expect(seen.instances.first { $0.instance == "demo/worker/1" }?.state == "running", "silent, not stopped")
+        #expect(seen.findings?.contains { $0.kind == "rogue-vm" } == true)
+        let table = try w.bosun(["status", "demo", "--refresh"])
+        #expect(table.stdout.contains("agent-silent demo/worker/1"), "\(table.stdout)")
+        #expect(table.stdout.contains("rogue-vm ") && table.stdout.contains(rogueID), "\(table.stdout)")
+    }
+
     @Test func aCloudThatCannotBeReadIsAnErrorNotAGuess() throws {
         let w = try SimWorld()
         try w.publish(SimWorld.spec(masters: 1, workers: 0))
