@@ -49,11 +49,15 @@ import Glibc
         // Two workers: each cycle holds at most two creates, so every cycle has creates left to do.
         for cycle in 0..<4 {
             let seen = cycle == 0 ? "0" : try w.sql("SELECT coalesce(max(id), 0) FROM actions")
+            let vmsBefore = try w.vms().count
             let apply = try BosunProcess.start(
                 ["apply", "--db", w.db, "--specs", w.specs, "--workers", "2"] + retain + SimWorld.fast, log: w.dir + "/a\(cycle).log")
-            try await BosunProcess.waitFor("a new create in flight (cycle \(cycle))", timeout: .seconds(30)) {
+            try await BosunProcess.waitFor("a new create in flight, its VM made (cycle \(cycle))", timeout: .seconds(30)) {
                 // Before bosun has made its tables sqlite3 prints nothing: not a match.
-                (Int(try w.sql("SELECT count(*) FROM actions WHERE id > \(seen) AND kind = 'create-vm' AND state = 'running'")) ?? 0) > 0
+                let running = Int(try w.sql("SELECT count(*) FROM actions WHERE id > \(seen) AND kind = 'create-vm' AND state = 'running'")) ?? 0
+                // Journaled as running is not yet made: kill only once the sim holds each VM
+                // (it makes the VM, then holds the reply), or a loaded machine kills between the two.
+                return try running > 0 && w.vms().count >= vmsBefore + running
             }
             kill(apply.processIdentifier, SIGKILL)
             _ = try await BosunProcess.waitExit(apply)
