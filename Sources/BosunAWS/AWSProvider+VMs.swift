@@ -101,7 +101,7 @@ extension AWSProvider {
     }
 
     public func startVM(id: String) async throws {
-        guard let found = try await instance(id) else { throw ProviderError.notFound("instance \(id)") }
+        guard let found = try await instance(id, fresh: true) else { throw ProviderError.notFound("instance \(id)") }
         switch found.instanceState.name {
         case "stopped":
             try await aws {
@@ -116,7 +116,7 @@ extension AWSProvider {
     }
 
     public func stopVM(id: String) async throws {
-        guard let found = try await instance(id) else { throw ProviderError.notFound("instance \(id)") }
+        guard let found = try await instance(id, fresh: true) else { throw ProviderError.notFound("instance \(id)") }
         switch found.instanceState.name {
         case "running", "pending":
             try await aws {

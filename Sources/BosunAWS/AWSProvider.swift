@@ -88,9 +88,11 @@ public final class AWSProvider: InfrastructureProvider, NodeAgent, InventoryProv
 
     /// One instance by id, nil if it does not exist or is terminated. Not yet visible right
     /// after this process created it: retryable.
-    func instance(_ id: String) async throws(ProviderError) -> EC2Instance? {
+    /// `fresh`: skip the cluster's remembered description (`InstanceMemo`), for decisions on the
+    /// instance's power state, which someone else may have changed in the last 2 s.
+    func instance(_ id: String, fresh: Bool = false) async throws(ProviderError) -> EC2Instance? {
         let generation = transport.writeGeneration
-        if let seen = memo.withLock({ $0.instance(id, generation: generation, now: .now) }) { return seen }
+        if !fresh, let seen = memo.withLock({ $0.instance(id, generation: generation, now: .now) }) { return seen }
         let found = try await aws { try await batches.instances.submit(id) }
         if let found, AWSTags.vmState(found.instanceState.name) != nil { return found }
         if found == nil, isRecent(id) {

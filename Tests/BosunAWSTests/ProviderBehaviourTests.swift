@@ -103,6 +103,19 @@ extension MotoTests {
             #expect(provider.transport.calls.snapshot()["ec2:RunInstances"] == 1)
         }
 
+        /// Power decisions never trust the remembered description: an instance another process
+        /// stopped a moment ago is started, not taken for running.
+        @Test func startReadsTheInstanceAfreshNotFromMemory() async throws {
+            try await MotoServer.shared.reset()
+            let url = try await MotoServer.shared.url()
+            let provider = Self.provider(url, memoLifetime: .seconds(600))
+            let vm = try await provider.createVM(Self.request("power-key"))
+            _ = try await Self.running(provider, count: 1)  // remembered: running
+            try await Self.provider(url).stopVM(id: vm.id)  // behind its back
+            try await provider.startVM(id: vm.id)
+            #expect(provider.transport.calls.snapshot()["ec2:StartInstances"] == 1, "it saw the instance stopped")
+        }
+
         /// A script that fails on one instance of a batched `SendCommand` fails that instance's
         /// action alone, with systemd's message, and its jobs read as failed; the others run.
         @Test func aCommandFailingOnOneInstanceFailsThatOneAlone() async throws {
