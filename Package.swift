@@ -38,6 +38,7 @@ let package = Package(
                 .embedInCode("v0009_credentials.sql"),
                 .embedInCode("v0010_applied_spec.sql"),
                 .embedInCode("v0011_drift_sweeps.sql"),
+                .embedInCode("v0012_rotations.sql"),
             ]
         ),
         // YAML decoding, validation, canonical hashing, directory listing and watching.
@@ -69,7 +70,7 @@ let package = Package(
             ]
         ),
         // The provider seam: protocols, resource values and the shared error type. No implementation.
-        .target(name: "BosunProvider"),
+        .target(name: "BosunProvider", dependencies: ["BosunModel"]),
         // The simulated cloud: a real provider over its own SQLite file.
         .target(
             name: "BosunSim",
@@ -105,7 +106,7 @@ let package = Package(
         .target(
             name: "BosunController",
             dependencies: [
-                "BosunModel", "BosunSpec", "BosunStore", "BosunPlanner", "BosunProvider",
+                "BosunModel", "BosunSpec", "BosunStore", "BosunPlanner", "BosunProvider", "BosunCredentials",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -125,7 +126,9 @@ let package = Package(
         ),
         .testTarget(name: "BosunSpecTests", dependencies: ["BosunSpec", "BosunModel"], resources: []),
         .testTarget(name: "BosunStoreTests", dependencies: ["BosunStore", "BosunCredentials", "BosunSpec", "BosunModel", "BosunMigrations", "BosunPlanner", "BosunProvider"]),
-        .testTarget(name: "BosunControllerTests", dependencies: ["BosunController", "BosunStore", "BosunSpec", "BosunPlanner", "BosunProvider", "BosunSim", "BosunModel"]),
+        .testTarget(
+            name: "BosunControllerTests",
+            dependencies: ["BosunController", "BosunStore", "BosunSpec", "BosunPlanner", "BosunProvider", "BosunSim", "BosunModel", "BosunCredentials", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "BosunCLITests", dependencies: ["BosunStore"]),
         .testTarget(name: "BosunCredentialsTests", dependencies: ["BosunCredentials", "BosunModel", "BosunSpec"]),
         .testTarget(name: "BosunPlannerTests", dependencies: ["BosunPlanner", "BosunModel", "BosunProvider"]),

@@ -15,6 +15,7 @@ public enum EmbeddedMigrations {
         ("v0009_credentials", text(PackageResources.v0009_credentials_sql)),
         ("v0010_applied_spec", text(PackageResources.v0010_applied_spec_sql)),
         ("v0011_drift_sweeps", text(PackageResources.v0011_drift_sweeps_sql)),
+        ("v0012_rotations", text(PackageResources.v0012_rotations_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }

@@ -75,14 +75,7 @@ extension AWSProvider {
         for job in jobs where !Self.isUnitName(job) {
             throw ProviderError(.terminal, code: ProviderError.invalidParameter, message: "job '\(job)' is not a systemd unit name")
         }
-        guard let instance = try await instance(vmID) else { throw ProviderError.notFound("instance \(vmID)") }
-        switch instance.instanceState.name {
-        case "running": break
-        case "pending":
-            throw ProviderError(.retryable, code: ProviderError.incorrectState, message: "instance \(vmID) is still booting")
-        default:
-            throw ProviderError(.terminal, code: ProviderError.incorrectState, message: "instance \(vmID) is \(instance.instanceState.name); start it first")
-        }
+        let instance = try await runningInstance(vmID)
         guard !jobs.isEmpty else { return }
         var states = AWSTags.jobs(instance.tags[AWSTags.jobs])
         do {
@@ -94,6 +87,19 @@ extension AWSProvider {
         }
         for job in jobs { states[job] = .running }
         try await setJobs(vmID, states)
+    }
+
+    /// The instance, described, if its agent can take orders now: booting is a retryable
+    /// `IncorrectState`, stopped a terminal one, gone a terminal `NotFound`.
+    func runningInstance(_ vmID: String) async throws -> EC2Instance {
+        guard let instance = try await instance(vmID) else { throw ProviderError.notFound("instance \(vmID)") }
+        switch instance.instanceState.name {
+        case "running": return instance
+        case "pending":
+            throw ProviderError(.retryable, code: ProviderError.incorrectState, message: "instance \(vmID) is still booting")
+        default:
+            throw ProviderError(.terminal, code: ProviderError.incorrectState, message: "instance \(vmID) is \(instance.instanceState.name); start it first")
+        }
     }
 
     static func isUnitName(_ name: String) -> Bool {

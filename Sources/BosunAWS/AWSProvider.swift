@@ -32,6 +32,8 @@ public final class AWSProvider: InfrastructureProvider, NodeAgent, InventoryProv
     let memoLifetime: Duration
     /// AZ → the subnet instances go to (from the settings, else the AZ's default subnet).
     let subnets = Mutex<[String: EC2Subnet]>([:])
+    /// Configuration parameters this process wrote (`AWSProvider+Config`), by name prefix.
+    let writtenConfigs = Mutex<Set<String>>([])
     /// Load balancer → target group ARN, once seen.
     let targetGroups = Mutex<[String: String]>([:])
     /// Instances created by this process recently: `NotFound` for them is eventual consistency.

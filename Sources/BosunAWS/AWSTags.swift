@@ -12,6 +12,8 @@ enum AWSTags {
     static let sizeMiB = "bosun:size-mib"
     static let diskType = "bosun:disk-type"
     static let jobs = "bosun:jobs"
+    /// `DIGEST/CHUNKS` of the configuration the instance last received (`AWSProvider+Config`).
+    static let config = "bosun:config"
     static let name = "Name"
 
     /// EC2 states Bosun reports (anything but `shutting-down` and `terminated`).
@@ -42,7 +44,7 @@ enum AWSTags {
         else { return nil }
         return VM(
             id: i.instanceId, cluster: c, group: g, index: n, instanceID: inst, az: i.placement?.availabilityZone ?? "",
-            vmType: i.instanceType ?? "", image: i.imageId ?? "", state: state, idempotencyKey: k)
+            vmType: i.instanceType ?? "", image: i.imageId ?? "", state: state, idempotencyKey: k, address: i.privateIpAddress)
     }
 
     static func vmState(_ name: String) -> VMState? {

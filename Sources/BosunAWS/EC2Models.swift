@@ -40,6 +40,7 @@ public struct EC2Instance: Decodable, Sendable {
     public var rootDeviceName: String?
     public var subnetId: String?
     public var vpcId: String?
+    public var privateIpAddress: String?
 
     /// Tag key → value.
     public var tags: [String: String] {

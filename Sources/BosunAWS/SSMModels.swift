@@ -68,3 +68,29 @@ struct ListCommandsResponse: Decodable {
     }
     var Commands: [Command]?
 }
+
+struct PutParameterRequest: Encodable {
+    var Name: String
+    var Value: String
+    var `Type`: String
+    var Overwrite: Bool
+    var Tier: String
+}
+
+struct PutParameterResponse: Decodable {
+    var Version: Int?
+}
+
+struct GetParametersRequest: Encodable {
+    var Names: [String]
+    var WithDecryption: Bool
+}
+
+struct GetParametersResponse: Decodable {
+    struct Parameter: Decodable {
+        var Name: String
+        var Value: String
+    }
+    var Parameters: [Parameter]?
+    var InvalidParameters: [String]?
+}

@@ -17,6 +17,8 @@ struct ActionRunner: Sendable {
     let provider: any InfrastructureProvider
     let agent: any NodeAgent
     let policy: ExecutionPolicy
+    /// Renders the configuration handed to the node before its jobs start or restart.
+    let configs: NodeConfigRenderer
 
     /// Performs `action`; `resources` are the instance's VM and disk as recorded when this
     /// attempt started (`Store.markRunning(_:owner:instance:)`). `attempt` 1 of a journal entry
@@ -37,6 +39,7 @@ struct ActionRunner: Sendable {
                 vmType: vmType, image: image, idempotencyKey: key)
             request.keyIsNew = attempt == 1
             let vm = try await waitRunning(try await provider.createVM(request))
+            configs.book.record(vm)
             return .vmCreated(instance: instance, cluster: cluster, group: request.group, index: request.index, az: az, vm: vm)
         case .deleteVM(let id):
             try await provider.deleteVM(id: id)
@@ -70,10 +73,14 @@ struct ActionRunner: Sendable {
             let disk = try await provider.listDisks(cluster: cluster).first { $0.id == id }
             return .diskOrphaned(diskID: id, cluster: cluster, sizeMiB: disk?.sizeMiB ?? 1, type: disk?.type)
         case .startJobs(let jobs, let hash):
-            try await agent.startJobs(vmID: try currentVM(), jobs: jobs)
+            let vm = try currentVM()
+            try await configure(vm, action, hash: hash)
+            try await agent.startJobs(vmID: vm, jobs: jobs)
             return .jobsApplied(instance: instance, hash: hash)
         case .restartJobs(let jobs, let hash):
-            try await agent.restartJobs(vmID: try currentVM(), jobs: jobs)
+            let vm = try currentVM()
+            try await configure(vm, action, hash: hash)
+            try await agent.restartJobs(vmID: vm, jobs: jobs)
             return .jobsRestarted(instance: instance, hash: hash)
         case .stopJobs(let id):
             try await agent.stopJobs(vmID: try id ?? currentVM())
@@ -91,6 +98,12 @@ struct ActionRunner: Sendable {
         case .releaseInstance:
             return .instanceReleased(instance: instance)
         }
+    }
+
+    /// Hands the node its rendered configuration; what it runs next reads it.
+    private func configure(_ vmID: String, _ action: PlannedAction, hash: String) async throws {
+        let config = try configs.render(instance: action.instance ?? "", group: action.group ?? "", index: action.index ?? 0, hash: hash)
+        try await agent.configure(vmID: vmID, config: config)
     }
 
     private func waitRunning(_ vm: VM) async throws -> VM {

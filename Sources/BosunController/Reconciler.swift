@@ -44,6 +44,9 @@ public final class Reconciler: Sendable {
     public let stop: StopSignal
     /// Where passes report their actions as they start and end (`bosun apply`'s progress).
     public let progress: ProgressSink
+    /// Opens credentials to render node configurations; nil where none are available (then a
+    /// start whose properties reference one fails, naming why).
+    public let credentials: (any CredentialSource)?
     public let logger: Logger
     /// Per cluster, what the last pass that left it alone (empty plan) observed: the drift
     /// sweep re-plans only when an observation differs from it.
@@ -57,9 +60,11 @@ public final class Reconciler: Sendable {
 
     public init(
         store: Store, providers: ProviderRegistry, pool: WorkerPool, policy: ExecutionPolicy, random: RandomSource,
-        ids: @escaping @Sendable () -> String, owner: String, stop: StopSignal, logger: Logger, progress: ProgressSink = ProgressSink()
+        ids: @escaping @Sendable () -> String, owner: String, stop: StopSignal, logger: Logger, progress: ProgressSink = ProgressSink(),
+        credentials: (any CredentialSource)? = nil
     ) {
         self.progress = progress
+        self.credentials = credentials
         self.store = store
         self.providers = providers
         self.pool = pool
@@ -298,6 +303,10 @@ public final class Reconciler: Sendable {
                     agentTimeout: TimeInterval(fresh.spec.healing.agentTimeoutSeconds), loadBalancers: fresh.loadBalancers)
                 try store.finishPass(cluster: cluster, phase: "converged", error: nil, convergedGeneration: fresh.generation, settled: mark)
             }
+            if goal == .converge, fresh.spec.variables?.isEmpty == false, let advanced = advanceRotation(cluster) {
+                logger.info("credential rotation advanced", metadata: ["cluster": "\(cluster)", "step": "\(advanced)"])
+                return .progressed(actions: 0)  // the next pass rolls the new phase out
+            }
             return .converged
         }
         let planID = ids()
@@ -306,7 +315,9 @@ public final class Reconciler: Sendable {
         logger.info("executing plan", metadata: ["cluster": "\(cluster)", "plan": "\(planID)", "actions": "\(plan.actions.count)"])
         let executor = PlanExecutor(
             cluster: cluster,
-            runner: ActionRunner(cluster: cluster, provider: handle.infrastructure, agent: handle.agent, policy: policy),
+            runner: ActionRunner(
+                cluster: cluster, provider: handle.infrastructure, agent: handle.agent, policy: policy,
+                configs: NodeConfigRenderer(spec: fresh.spec, book: AddressBook(vms: observed.vms), credentials: credentials)),
             store: store, pool: pool, bucket: handle.bucket, policy: policy, random: random, owner: owner, stop: stop, logger: logger,
             progress: progress)
         let result = await executor.execute(plan, journalIDs: journalIDs, planID: planID)
@@ -325,6 +336,19 @@ public final class Reconciler: Sendable {
             return .parked(actions: result.succeeded, parked: result.parked)
         }
         return .progressed(actions: result.succeeded)
+    }
+
+    /// Moves a credential rotation on after a clean converged pass. A failure (a missing key)
+    /// is logged and recorded; the cluster stays converged on the current phase.
+    private func advanceRotation(_ cluster: String) -> String? {
+        guard let credentials else { return nil }
+        do {
+            return try credentials.advanceRotation(cluster: cluster)
+        } catch {
+            logger.error("credential rotation cannot advance", metadata: ["cluster": "\(cluster)", "error": "\(error)"])
+            try? store.recordEvent(cluster: cluster, kind: "rotation-blocked", message: "\(error)")
+            return nil
+        }
     }
 
     /// The state of the cloud is unknown: an empty or partial observation must not be planned

@@ -49,7 +49,7 @@ struct Converge {
     }
 
     private mutating func classify(_ group: GroupSpec) -> GroupPlan {
-        let hash = JobsConfig.hash(world.spec, group)
+        let hash = JobsConfig.hash(world.spec, group, credentials: world.recorded.credentialTokens)
         var unhealthy: Set<Int> = [], etcdDown: Set<Int> = [], etcdSurelyDown: Set<Int> = []
         var free: [Int: Chain] = [:], fallback: [Int: Chain] = [:], budgeted: [Int: Chain] = [:]
         var azOf: [Int: String] = [:]

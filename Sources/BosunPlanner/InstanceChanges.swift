@@ -73,7 +73,7 @@ struct InstanceChanges {
     /// Every spec change pending on the instance, for the reason of a deferral.
     private func specChanges(_ vm: VM) -> [String] {
         var why = recreateReasons(vm)
-        if record?.appliedHash != jobsHash { why.append("kubernetes version, jobs or properties changed") }
+        if record?.appliedHash != jobsHash { why.append("configuration changed (version, jobs, properties, credentials or peers)") }
         var diskReason = ""
         if diskNeedsSwap(&diskReason) { why.append(diskReason) }
         if let want = group.disk, let disk, disk.sizeMiB < want.sizeMiB { why.append("disk \(disk.sizeMiB) → \(want.sizeMiB) MiB") }
@@ -124,7 +124,7 @@ struct InstanceChanges {
     private func inPlace(_ vm: VM, _ hash: String) -> Outcome {
         var why: [String] = []
         let restart = record?.appliedHash != hash
-        if restart { why.append(record?.appliedHash == nil ? "jobs never started by Bosun" : "kubernetes version, jobs or properties changed") }
+        if restart { why.append(record?.appliedHash == nil ? "jobs never started by Bosun" : "configuration changed (version, jobs, properties, credentials or peers)") }
         if !restart, !failingJobs.isEmpty, !escalate { why.append(restartReason) }
 
         var diskReason = ""

@@ -79,8 +79,15 @@ public struct Recorded: Sendable, Hashable {
     /// Orphaned disks that may be re-attached to the instance identity they belonged to, most
     /// recently orphaned first (deleted ones are not here).
     public var readoptable: [String]
+    /// `CredentialSet.tokens` of the cluster's stored credentials (versions, never values): a
+    /// new version changes the configuration hash of the groups that reference it.
+    public var credentialTokens: [String: String]
 
-    public init(instances: [InstanceRecord] = [], knownKeys: Set<String> = [], orphanedDisks: Set<String> = [], readoptable: [String]? = nil) {
+    public init(
+        instances: [InstanceRecord] = [], knownKeys: Set<String> = [], orphanedDisks: Set<String> = [], readoptable: [String]? = nil,
+        credentialTokens: [String: String] = [:]
+    ) {
+        self.credentialTokens = credentialTokens
         self.instances = instances
         self.knownKeys = knownKeys
         self.orphanedDisks = orphanedDisks

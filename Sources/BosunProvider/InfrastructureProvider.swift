@@ -43,6 +43,13 @@ public protocol InfrastructureProvider: Sendable {
 
 /// The agent on each VM: starts and stops its jobs and reports their health.
 public protocol NodeAgent: Sendable {
+    /// Hands the VM its rendered configuration (`NodeConfig`), replacing the one it had; the
+    /// jobs read it when they next start. Idempotent. VM rules as `startJobs`. The provider
+    /// keeps it where only the node can read it: it holds secrets.
+    func configure(vmID: String, config: NodeConfig) async throws
+    /// The configuration the VM last received, or nil if it never received one. Missing VM:
+    /// terminal `NotFound`.
+    func configuration(vmID: String) async throws -> NodeConfig?
     /// Starts `jobs` on the VM (idempotent: running jobs stay running). Missing or stopped VM:
     /// retryable `IncorrectState` while creating, terminal `NotFound` when gone.
     func startJobs(vmID: String, jobs: [String]) async throws

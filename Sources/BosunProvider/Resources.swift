@@ -52,8 +52,11 @@ public struct VM: Sendable, Hashable, Codable {
     public var image: String
     public var state: VMState
     public var idempotencyKey: String
+    /// The VM's private address as the provider reports it, if it has one yet. Delivered to
+    /// its peers as links (`NodeConfig.links`).
+    public var address: String?
 
-    public init(id: String, cluster: String, group: String, index: Int, instanceID: String, az: String, vmType: String, image: String, state: VMState, idempotencyKey: String) {
+    public init(id: String, cluster: String, group: String, index: Int, instanceID: String, az: String, vmType: String, image: String, state: VMState, idempotencyKey: String, address: String? = nil) {
         self.id = id
         self.cluster = cluster
         self.group = group
@@ -64,6 +67,7 @@ public struct VM: Sendable, Hashable, Codable {
         self.image = image
         self.state = state
         self.idempotencyKey = idempotencyKey
+        self.address = address
     }
 }
 

@@ -14,6 +14,7 @@ struct AgentProbe: Sendable {
         case .jobsStop: try await jobsStop()
         case .agentMissingVM: try await agentMissingVM()
         case .healthScope: try await healthScope()
+        case .configuration: try await configuration()
         }
     }
 
@@ -89,5 +90,37 @@ struct AgentProbe: Sendable {
             try probe.expect(health.vmID == id, "health reports \(health.vmID) under the key \(id)")
         }
         try await probe.call("deleteVM") { try await probe.provider.deleteVM(id: theirs.id) }
+    }
+
+    /// A configuration for `vm` whose identity is the VM's own, with a property big enough to
+    /// need several pieces wherever a provider stores it in pieces, and text that is not ASCII.
+    private func config(for vm: VM, hash: String, marker: String) -> NodeConfig {
+        let big = String(repeating: "0123456789abcdef", count: 700) + "é✓"
+        return NodeConfig(
+            identity: NodeIdentity(cluster: vm.cluster, group: vm.group, index: vm.index, az: vm.az, instanceID: vm.instanceID, address: vm.address),
+            kubernetesVersion: "1.31.2", jobs: jobs,
+            properties: .object(["etcd": .object(["password": .string(marker), "big": .string(big), "port": .int(2379)])]),
+            links: [vm.group: [LinkedInstance(index: vm.index, az: vm.az, address: vm.address)]], hash: hash,
+            secretPaths: ["/etcd/password"])
+    }
+
+    private func configuration() async throws(ConformanceFailure) {
+        let created = try await probe.runningVM(0)
+        // As listed: the address a provider reports once the VM runs.
+        guard let vm = try await probe.vm(created.id) else { throw probe.fail("VM \(created.id) is not listed") }
+        let never = try await probe.call("configuration of a VM never configured") { try await agent.configuration(vmID: vm.id) }
+        try probe.expect(never == nil, "a VM never configured returned a configuration")
+        let first = config(for: vm, hash: "hash-1", marker: "first")
+        try await probe.call("configure(\(vm.id))") { try await agent.configure(vmID: vm.id, config: first) }
+        let got = try await probe.call("configuration(\(vm.id))") { try await agent.configuration(vmID: vm.id) }
+        try probe.expect(got == first, "configuration returned something else than configure handed over")
+        let second = config(for: vm, hash: "hash-2", marker: "second")
+        try await probe.call("configure(\(vm.id)) again") { try await agent.configure(vmID: vm.id, config: second) }
+        let replaced = try await probe.call("configuration(\(vm.id)) again") { try await agent.configuration(vmID: vm.id) }
+        try probe.expect(replaced == second, "a second configure did not replace the first")
+        try await probe.call("deleteVM") { try await probe.provider.deleteVM(id: vm.id) }
+        try await probe.expectError("configure on a VM that is gone", .terminal, ProviderError.notFound) {
+            try await agent.configure(vmID: vm.id, config: second)
+        }
     }
 }

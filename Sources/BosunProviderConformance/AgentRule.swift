@@ -6,6 +6,7 @@ public enum AgentRule: String, Sendable, Hashable, CaseIterable, CustomStringCon
     case jobsStop = "jobs-stop"
     case agentMissingVM = "agent-missing-vm"
     case healthScope = "health-scope"
+    case configuration = "configuration"
 
     public var description: String { rawValue }
 
@@ -22,6 +23,8 @@ public enum AgentRule: String, Sendable, Hashable, CaseIterable, CustomStringCon
             "startJobs and restartJobs on a VM that is gone are a terminal NotFound"
         case .healthScope:
             "health of a cluster reports its own VMs only, each under its VM id"
+        case .configuration:
+            "configure hands a running VM its configuration (any size) and configuration returns it unchanged; a second configure replaces it; a VM never configured returns nil; configure on a VM that is gone is a terminal NotFound"
         }
     }
 }

@@ -1,4 +1,5 @@
 import BosunProvider
+import Foundation
 import GRDB
 
 extension SimCloud: NodeAgent {
@@ -27,6 +28,31 @@ extension SimCloud: NodeAgent {
             try JobTable.start(
                 db, vm: vm.id, jobs: jobs, now: moment.now, readyAt: moment.now + moment.cloud.jobStartTime, restart: true)
         }
+    }
+
+    /// Keeps `config` as the VM's own copy (replacing the last one). VM rules as `startJobs`.
+    public func configure(vmID: String, config: NodeConfig) async throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let text = String(decoding: try encoder.encode(config), as: UTF8.self)
+        try await perform(.configure) { db, moment in
+            let vm = try Self.agentVM(db, vmID, moment, jobs: config.jobs)
+            try db.cachedStatement(sql: """
+                INSERT INTO node_configs (vm_id, config, hash, received_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (vm_id) DO UPDATE SET config = excluded.config, hash = excluded.hash, received_at = excluded.received_at
+                """).execute(arguments: [vm.id, text, config.hash, moment.now])
+        }
+    }
+
+    /// The VM's copy of its configuration; nil if it never received one. Missing VM: terminal
+    /// `NotFound`.
+    public func configuration(vmID: String) async throws -> NodeConfig? {
+        let text = try await perform(.configuration) { db, _ -> String? in
+            let vm = try VMTable.require(db, id: vmID)
+            return try String.fetchOne(db, sql: "SELECT config FROM node_configs WHERE vm_id = ?", arguments: [vm.id])
+        }
+        guard let text else { return nil }
+        return try JSONDecoder().decode(NodeConfig.self, from: Data(text.utf8))
     }
 
     /// VMs still booting have no agent yet and are absent.

@@ -7,7 +7,7 @@ enum SimSchema {
     /// from another GRDB database (the state database among them).
     static let prefix = "sim-"
 
-    static let migrations: [(identifier: String, sql: String)] = [("sim-v1", v1), ("sim-v2", v2)]
+    static let migrations: [(identifier: String, sql: String)] = [("sim-v1", v1), ("sim-v2", v2), ("sim-v3", v3)]
 
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -124,5 +124,16 @@ enum SimSchema {
             calls      INTEGER NOT NULL DEFAULT 0 CHECK (calls >= 0),
             errors     INTEGER NOT NULL DEFAULT 0 CHECK (errors >= 0)
         ) WITHOUT ROWID;
+        """
+
+    // What each VM's agent last received (`NodeAgent.configure`): the node's copy, secrets
+    // included, as a real VM keeps it on its own disk. It dies with the VM.
+    private static let v3 = """
+        CREATE TABLE node_configs (
+            vm_id        INTEGER PRIMARY KEY REFERENCES vms (id) ON DELETE CASCADE,
+            config       TEXT NOT NULL,
+            hash         TEXT NOT NULL,
+            received_at  REAL NOT NULL
+        );
         """
 }

@@ -29,6 +29,10 @@ enum VMTable: ResourceTable {
 
         var publicID: String { SimID.format(SimID.vm, id) }
 
+        /// The VM's private address: 10.0.0.0/8, one per VM id, as a DHCP network hands out (a
+        /// recreated VM gets a new one).
+        var address: String { "10.\((id >> 16) & 255).\((id >> 8) & 255).\(id & 255)" }
+
         /// Powered VMs report `creating` until their boot time has passed.
         func state(at now: Double) -> VMState {
             guard powered else { return .stopped }
@@ -38,7 +42,7 @@ enum VMTable: ResourceTable {
         func vm(at now: Double) -> VM {
             VM(
                 id: publicID, cluster: cluster, group: group, index: index, instanceID: instanceID, az: az,
-                vmType: vmType, image: image, state: state(at: now), idempotencyKey: idempotencyKey)
+                vmType: vmType, image: image, state: state(at: now), idempotencyKey: idempotencyKey, address: address)
         }
 
         func matches(_ request: VMRequest) -> Bool {

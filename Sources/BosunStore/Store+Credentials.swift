@@ -49,11 +49,21 @@ extension Store {
         return (row, secret)
     }
 
-    /// The current version of every credential of `cluster`, opened. Throws `CredentialError`
-    /// for a wrong key or a corrupt blob.
+    /// The active version of every credential of `cluster` (`CredentialSet.active`: the newest
+    /// not transitional, the one that signs), opened. Throws `CredentialError` for a wrong key
+    /// or a corrupt blob.
     public func currentCredentials(cluster: String, key: CredentialKey) throws -> [String: GeneratedCredential] {
         var out: [String: GeneratedCredential] = [:]
-        for row in try credentialRows(cluster: cluster) {
+        let all = try credentialRows(cluster: cluster, allVersions: true)
+        var active: [String: CredentialRow] = [:]
+        for row in all {
+            guard let known = active[row.name] else { active[row.name] = row; continue }
+            // Newest non-transitional wins; a transitional one only while nothing else exists.
+            if (known.transitional && !row.transitional) || (known.transitional == row.transitional && row.version > known.version) {
+                active[row.name] = row
+            }
+        }
+        for row in active.values.sorted(by: { $0.name < $1.name }) {
             guard let (row, secret) = try openCredential(cluster: cluster, name: row.name, version: row.version, key: key),
                 let type = VariableType(rawValue: row.type)
             else { continue }
@@ -102,6 +112,35 @@ extension Store {
                 arguments: [created, spec.name, "generated \(missing.count) credential(s): \(missing.map(\.name).joined(separator: ", "))"])
         }
         return missing.map(\.name)
+    }
+
+    /// The metadata of every version of `cluster`'s credentials (no secret is read).
+    static func credentialSet(_ db: Database, cluster: String) throws -> CredentialSet {
+        let rows = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT name, version, type, ca, transitional FROM credential_versions WHERE cluster = ?"),
+            arguments: [cluster])
+        return CredentialSet(rows.compactMap { row in
+            guard let type = VariableType(rawValue: row["type"]) else { return nil }
+            return CredentialSet.Version(name: row["name"], version: row["version"], type: type, ca: row["ca"], transitional: row["transitional"])
+        })
+    }
+
+    /// Every version of `cluster`'s credentials, opened with `key`: what rendering a node's
+    /// configuration needs. Throws `CredentialError` for a wrong key or a corrupt blob.
+    public func openCredentialSet(cluster: String, key: CredentialKey) throws -> CredentialSet {
+        let rows = try pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT name, version, type, ca, transitional, sealed, key_id FROM credential_versions WHERE cluster = ?",
+                arguments: [cluster])
+        }
+        var versions: [CredentialSet.Version] = []
+        for row in rows {
+            guard let type = VariableType(rawValue: row["type"]) else { continue }
+            let name: String = row["name"], version: Int = row["version"]
+            let secret = try SealedSecret(combined: row["sealed"], keyID: row["key_id"]).open(cluster: cluster, name: name, version: version, key: key)
+            versions.append(CredentialSet.Version(name: name, version: version, type: type, ca: row["ca"], transitional: row["transitional"], secret: secret))
+        }
+        return CredentialSet(versions)
     }
 
     /// Parses a time as `databaseTime` writes it.

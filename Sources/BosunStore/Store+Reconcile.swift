@@ -92,10 +92,13 @@ extension Store {
         let lbs = try String.fetchAll(
             db.cachedStatement(sql: "SELECT DISTINCT m.lb FROM lb_members m JOIN instances i ON i.id = m.instance_id WHERE i.cluster = ?"),
             arguments: [name])
+        let tokens = spec.variables?.isEmpty == false ? try Self.credentialSet(db, cluster: name).tokens : [:]
         return ClusterState(
             name: name, spec: spec, generation: row["generation"],
             lifecycle: ClusterIndexEntry.Lifecycle(rawValue: row["lifecycle"]) ?? .active,
-            recorded: Recorded(instances: instances, knownKeys: Set(keys), orphanedDisks: Set(orphans), readoptable: readoptable),
+            recorded: Recorded(
+                instances: instances, knownKeys: Set(keys), orphanedDisks: Set(orphans), readoptable: readoptable,
+                credentialTokens: tokens),
             loadBalancers: Set(lbs).union(spec.groups.compactMap(\.loadBalancer)),
             revision: row["records_revision"])
     }

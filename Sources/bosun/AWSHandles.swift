@@ -84,4 +84,6 @@ struct AWSSweepAgent: NodeAgent {
     func stopJobs(vmID: String) async throws { throw ProviderError(.terminal, code: "NotRoutable", message: "use the spec's handle") }
     func restartJobs(vmID: String, jobs: [String]) async throws { throw ProviderError(.terminal, code: "NotRoutable", message: "use the spec's handle") }
     func health(cluster: String) async throws -> [String: NodeHealth] { throw ProviderError(.terminal, code: "NotRoutable", message: "use the spec's handle") }
+    func configure(vmID: String, config: NodeConfig) async throws { throw ProviderError(.terminal, code: "NotRoutable", message: "use the spec's handle") }
+    func configuration(vmID: String) async throws -> NodeConfig? { throw ProviderError(.terminal, code: "NotRoutable", message: "use the spec's handle") }
 }

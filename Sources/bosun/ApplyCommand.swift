@@ -40,7 +40,8 @@ struct ApplyCommand: AsyncParsableCommand {
         global.bootstrapLogging(terminal: reporter?.terminal)
         try SpecsCheck.requireDirectory(global.specsDirectory)
         let factory = try ControllerFactory(
-            global: global, execution: execution, providers: providers, role: "apply", progress: reporter?.progress.sink ?? ProgressSink())
+            global: global, execution: execution, providers: providers, role: "apply", progress: reporter?.progress.sink ?? ProgressSink(),
+            keyFile: keyFile)
         defer { factory.close() }
         let targets = try await ingestAndSelect(
             factory: factory, clusters: clusters, specs: global.specsDirectory, options: ingestOptions, restoreNamed: true)

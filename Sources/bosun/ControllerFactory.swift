@@ -19,7 +19,7 @@ struct ControllerFactory {
     /// `progress` receives what passes do as they do it (`bosun apply`'s progress lines).
     init(
         global: GlobalOptions, execution: ExecutionOptions, providers: ProviderOptions, role: String, createStore: Bool = true,
-        progress: ProgressSink = ProgressSink()
+        progress: ProgressSink = ProgressSink(), keyFile: KeyFileOptions? = nil
     ) throws {
         store = try global.openStore(create: createStore)
         let simPath = providers.simPath(stateDatabase: global.databasePath)
@@ -40,7 +40,8 @@ struct ControllerFactory {
         reconciler = Reconciler(
             store: store, providers: registry, pool: WorkerPool(capacity: policy.workers), policy: policy,
             random: RandomSource(seed: seed), ids: { UUID().uuidString.lowercased() }, owner: owner, stop: StopSignal(),
-            logger: Logger(label: "bosun.reconcile"), progress: progress)
+            logger: Logger(label: "bosun.reconcile"), progress: progress,
+            credentials: StoreCredentialSource(store: store, keyPath: KeyFileOptions.path(keyFile, database: store.path)))
     }
 
     func close() {

@@ -10,5 +10,5 @@ struct CredsCommand: ParsableCommand {
             AES-256-GCM under the key file (--key-file, BOSUN_KEY_FILE, else bosun.key beside --db). \
             Only `creds get` ever prints a secret value.
             """,
-        subcommands: [CredsListCommand.self, CredsGetCommand.self, CredsExpiringCommand.self])
+        subcommands: [CredsListCommand.self, CredsGetCommand.self, CredsExpiringCommand.self, CredsRotateCommand.self])
 }

@@ -9,8 +9,11 @@ struct KeyFileOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Credential key file (env BOSUN_KEY_FILE; default bosun.key beside --db).", valueName: "path"))
     var keyFile: String?
 
-    func path(database: String) -> String {
-        keyFile ?? ProcessInfo.processInfo.environment["BOSUN_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+    func path(database: String) -> String { Self.path(self, database: database) }
+
+    /// The key file of `options`, or the default one of a command without the option.
+    static func path(_ options: KeyFileOptions?, database: String) -> String {
+        options?.keyFile ?? ProcessInfo.processInfo.environment["BOSUN_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 }
             ?? CredentialKey.defaultPath(database: database)
     }
 

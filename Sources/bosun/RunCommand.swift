@@ -38,7 +38,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         global.bootstrapLogging()
         let logger = Logger(label: "bosun")
-        let factory = try ControllerFactory(global: global, execution: execution, providers: providers, role: "run")
+        let factory = try ControllerFactory(global: global, execution: execution, providers: providers, role: "run", keyFile: keyFile)
         defer { factory.close() }
         let directory = global.specsDirectory
         let controller = ControllerService(

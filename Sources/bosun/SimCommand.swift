@@ -14,5 +14,6 @@ struct SimCommand: AsyncParsableCommand {
             SimVMsCommand.self, SimDisksCommand.self, SimLBsCommand.self, SimKillCommand.self, SimStopCommand.self, SimStartCommand.self,
             SimDetachCommand.self, SimDeregisterCommand.self, SimFailJobCommand.self, SimSilenceCommand.self,
             SimRogueCommand.self, SimFaultsCommand.self, SimCallsCommand.self, SimResetCommand.self, SimCreateVMCommand.self,
+            SimNodeCommand.self,
         ])
 }

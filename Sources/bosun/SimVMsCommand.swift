@@ -19,12 +19,13 @@ struct SimVMsCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON document.")
     var json = false
 
-    /// The JSON shape. Keys are only ever added: `sticky_failures` (job → `always` or the number
+    /// The JSON shape. Keys are only ever added: `address`, `sticky_failures` (job → `always` or the number
     /// of starts still to fail) and `silent_since` (nil while the agent heartbeats) came later.
     struct Row: Encodable {
         var id, cluster, group: String
         var index: Int
         var instanceId, az, vmType, image, state, idempotencyKey: String
+        var address: String?
         var jobs: [String: String]
         var lastHeartbeat: String?
         var stickyFailures: [String: String]
@@ -34,6 +35,7 @@ struct SimVMsCommand: AsyncParsableCommand {
             let vm = status.vm
             (id, cluster, group, index, instanceId, az) = (vm.id, vm.cluster, vm.group, vm.index, vm.instanceID, vm.az)
             (vmType, image, state, idempotencyKey) = (vm.vmType, vm.image, vm.state.rawValue, vm.idempotencyKey)
+            address = vm.address
             jobs = status.jobs.mapValues(\.rawValue)
             lastHeartbeat = status.lastHeartbeat?.formatted(.iso8601)
             stickyFailures = status.stickyFailures.mapValues { failure in

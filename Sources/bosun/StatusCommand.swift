@@ -47,6 +47,8 @@ struct StatusCommand: AsyncParsableCommand {
         var specErrors: [SpecErrorRow]
         var refreshedAt: String?
         var findings: [DriftCommand.Item]?
+        /// The credential rotation in flight, if any (`rotations` view).
+        var rotation: RotationRow?
     }
 
     func run() async throws {
@@ -62,6 +64,7 @@ struct StatusCommand: AsyncParsableCommand {
                 }
                 let own = errors.filter { $0.cluster == cluster || $0.path == status.sourcePath }
                 var detail = Detail(cluster: status, instances: try store.instanceStatuses(cluster: cluster), specErrors: own)
+                detail.rotation = try store.rotationInFlight(cluster: cluster)
                 if refresh, let now = try await observe([status]).first {
                     detail.cluster = now.cluster
                     detail.instances = now.instances
@@ -158,6 +161,7 @@ struct StatusCommand: AsyncParsableCommand {
             ("last error", c.lastError ?? "-"),
         ] + (c.missingSince.map { [("missing", "since \($0) UTC")] } ?? [])
             + (c.teardownAt.map { [("teardown", "after \($0) UTC unless the file returns")] } ?? [])
+            + (detail.rotation.map { r in [("rotation", "\(r.name): \(r.status) (since \(r.phaseStartedAt) UTC)")] } ?? [])
         let observed: [(String, String)] = detail.refreshedAt.map { at in
             [("refreshed", "now (\(at)): " + ((detail.findings ?? []).isEmpty ? "as recorded" : (detail.findings ?? []).map { "\($0.kind) \($0.instance ?? $0.resource)" }.joined(separator: ", ")))]
         } ?? []

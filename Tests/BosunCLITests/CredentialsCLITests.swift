@@ -156,7 +156,21 @@ import Glibc
             let r = try bosun(args)
             haystacks.append((args.joined(separator: " "), r.stdout + r.stderr))
         }
-        for file in [db, db + "-wal", dir + "/sim.db", dir + "/sim.db-wal"] where FileManager.default.fileExists(atPath: file) {
+        // What each node received, as an operator sees it without --reveal.
+        let vms = try JSONSerialization.jsonObject(with: Data(try bosun(["sim", "vms", "--json"]).stdout.utf8)) as? [String: Any]
+        for vm in (vms?["vms"] as? [[String: Any]]) ?? [] {
+            let id = try #require(vm["id"] as? String)
+            for args in [["sim", "node", id], ["sim", "node", id, "--json"]] {
+                let r = try bosun(args)
+                #expect(r.status == 0)
+                haystacks.append((args.joined(separator: " "), r.stdout + r.stderr))
+            }
+        }
+        // The sim's file is the simulated cloud: the nodes' own copies live there, as on a
+        // real VM's disk. Bosun's own files must hold none.
+        let cloud = String(decoding: try Data(contentsOf: URL(fileURLWithPath: dir + "/sim.db")) + ((try? Data(contentsOf: URL(fileURLWithPath: dir + "/sim.db-wal"))) ?? Data()), as: UTF8.self)
+        #expect(cloud.contains("PRIVATE KEY"), "the nodes received their keys")
+        for file in [db, db + "-wal"] where FileManager.default.fileExists(atPath: file) {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
             haystacks.append((file, String(decoding: bytes, as: UTF8.self)))
         }

@@ -51,6 +51,8 @@ import Testing
         func startJobs(vmID: String, jobs: [String]) async throws { try write() }
         func stopJobs(vmID: String) async throws { try write() }
         func restartJobs(vmID: String, jobs: [String]) async throws { try write() }
+        func configure(vmID: String, config: NodeConfig) async throws { try write() }
+        func configuration(vmID: String) async throws -> NodeConfig? { nil }
     }
 
     let cloud = FlakyCloud()

@@ -70,7 +70,7 @@ import Testing
         let plan1 = sim.plan(spec1, healing: meltdown)
         #expect(plan1.actions.isEmpty)
         #expect(plan1.deferred.first { $0.instance == "c/worker/1" }?.reason
-            == "waiting: 1 instance of group worker already unhealthy (maxInFlight 1) (kubernetes version, jobs or properties changed)")
+            == "waiting: 1 instance of group worker already unhealthy (maxInFlight 1) (configuration changed (version, jobs, properties, credentials or peers))")
 
         // maxInFlight 2 leaves room for one more: the healthy workers roll one at a time.
         let two = UpdatePolicy(canaries: .count(1), maxInFlight: .count(2), serial: true, vmStrategy: .deleteCreate)
