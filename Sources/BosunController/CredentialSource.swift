@@ -11,4 +11,8 @@ public protocol CredentialSource: Sendable {
     /// rolled out everywhere; returns what it did in an operator's words, or nil. Throws as
     /// `credentials(cluster:)`; nothing changes then.
     func advanceRotation(cluster: String) throws -> String?
+
+    /// Starts rotating `name` (`Store.startRotation`) with `trigger` (`operator` or `expiry`);
+    /// returns what it did in an operator's words. Throws as `Store.startRotation`.
+    func startRotation(cluster: String, name: String, trigger: String) throws -> String
 }

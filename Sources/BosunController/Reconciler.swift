@@ -96,8 +96,9 @@ public final class Reconciler: Sendable {
         let goal: PlanGoal = state.lifecycle == .deleting ? .teardown : .converge
         let gate = HealingGate(spec: state.spec, unhealthy: unhealthy(state, observed))
         let mode = goal == .teardown ? .heal : gate.mode(override: false)
-        let plan = Planner().plan(
+        var plan = Planner().plan(
             cluster: state.name, desired: state.spec, goal: goal, observed: observed, recorded: state.recorded, healing: mode)
+        if goal == .converge { plan.findings += (try? expiringCertificates(state.spec)) ?? [] }
         return Drift(plan: plan, findings: plan.findings, mode: mode)
     }
 
@@ -274,8 +275,11 @@ public final class Reconciler: Sendable {
             try store.recordMeltdown(cluster: cluster, active: gate.meltdown, message: gate.meltdown ? gate.meltdownMessage : gate.recoveredMessage)
             mode = gate.mode(override: gate.meltdown ? try store.takeHealOverride(cluster: cluster) : false)
         }
-        let plan = Planner().plan(cluster: cluster, desired: fresh.spec, goal: goal, observed: observed, recorded: fresh.recorded, healing: mode)
+        var plan = Planner().plan(cluster: cluster, desired: fresh.spec, goal: goal, observed: observed, recorded: fresh.recorded, healing: mode)
+        let expiring = goal == .converge ? try expiringCertificates(fresh.spec) : []
+        plan.findings += expiring
         try record(plan, mode: mode, cluster: cluster)
+        if fresh.spec.credentialPolicy.autoRotate, let first = expiring.first { autoRotate(cluster, first) }
         if plan.isEmpty {
             if goal == .teardown {
                 try store.markDeleted(cluster: cluster)
@@ -336,6 +340,35 @@ public final class Reconciler: Sendable {
             return .parked(actions: result.succeeded, parked: result.parked)
         }
         return .progressed(actions: result.succeeded)
+    }
+
+    /// `certificate-expiring` findings: active certificate versions that expire within the
+    /// spec's `credentials.rotateBefore`, CAs first (rotating one re-issues what it signs).
+    func expiringCertificates(_ spec: ClusterSpec) throws -> [Finding] {
+        guard spec.variables?.isEmpty == false else { return [] }
+        let before = Date().addingTimeInterval(TimeInterval(spec.credentialPolicy.rotateBeforeSeconds))
+        let cas = Set((spec.variables ?? []).filter { $0.certificate?.isCA == true }.map(\.name))
+        return try store.expiringCertificates(cluster: spec.name, before: before)
+            .sorted { (cas.contains($0.name) ? 0 : 1, $0.notAfter, $0.name) < (cas.contains($1.name) ? 0 : 1, $1.notAfter, $1.name) }
+            .map { c in
+                Finding(
+                    kind: .certificateExpiring, instance: nil, resource: "\(c.name)@v\(c.version)",
+                    message: "certificate \(c.name) v\(c.version) expires at \(c.notAfter) UTC; `bosun creds rotate \(spec.name) \(c.name)` renews it")
+            }
+    }
+
+    /// Starts rotating an expiring certificate (`credentials.autoRotate`) unless a rotation is
+    /// in flight; a failure is logged and recorded, and the finding stays open.
+    private func autoRotate(_ cluster: String, _ finding: Finding) {
+        guard let credentials, let name = finding.resource.split(separator: "@").first.map(String.init) else { return }
+        do {
+            guard try store.rotationInFlight(cluster: cluster) == nil else { return }
+            let started = try credentials.startRotation(cluster: cluster, name: name, trigger: "expiry")
+            logger.info("credential rotation started", metadata: ["cluster": "\(cluster)", "step": "\(started)"])
+        } catch {
+            logger.error("credential rotation cannot start", metadata: ["cluster": "\(cluster)", "error": "\(error)"])
+            try? store.recordEvent(cluster: cluster, kind: "rotation-blocked", message: "\(error)")
+        }
     }
 
     /// Moves a credential rotation on after a clean converged pass. A failure (a missing key)

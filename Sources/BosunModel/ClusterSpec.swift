@@ -24,12 +24,20 @@ public struct ClusterSpec: Sendable, Hashable, Codable {
     /// Declared credentials; `nil` when the spec has no `variables:` key (so specs without
     /// variables keep their canonical form and hash).
     public var variables: [VariableSpec]?
+    /// The `credentials:` block; `nil` when absent (then `CredentialPolicy.defaults` applies and
+    /// the canonical form is unchanged).
+    public var credentials: CredentialPolicy?
+
+    /// The credential policy in effect.
+    public var credentialPolicy: CredentialPolicy { credentials ?? .defaults }
 
     public init(
         name: String, provider: ProviderKind, region: String?, image: String,
         kubernetes: KubernetesSpec, update: UpdatePolicy, healing: HealingPolicy,
-        deletion: DeletionPolicy, groups: [GroupSpec], aws: AWSClusterSettings? = nil, variables: [VariableSpec]? = nil
+        deletion: DeletionPolicy, groups: [GroupSpec], aws: AWSClusterSettings? = nil, variables: [VariableSpec]? = nil,
+        credentials: CredentialPolicy? = nil
     ) {
+        self.credentials = credentials
         self.name = name
         self.provider = provider
         self.region = region

@@ -29,6 +29,10 @@ public struct Finding: Hashable, Sendable, Codable {
         case vmWrongImage = "vm-wrong-image"
         /// A VM tagged as the cluster's that Bosun did not create (resource: the VM id).
         case rogueVM = "rogue-vm"
+        /// A certificate's active version expires within the cluster's `credentials.rotateBefore`
+        /// (resource: `name@vN`). Fixed by `bosun creds rotate`, or by Bosun itself with
+        /// `credentials.autoRotate`.
+        case certificateExpiring = "certificate-expiring"
 
         /// Whether healing fixes it when healing is allowed. False for a missing disk (never
         /// replaced silently), a wrong type or image (the rollout fixes those, in every mode)
@@ -36,7 +40,7 @@ public struct Finding: Hashable, Sendable, Codable {
         public var isHealable: Bool {
             switch self {
             case .vmMissing, .vmStopped, .jobFailed, .agentSilent, .diskDetached, .lbMemberMissing, .lbMemberExtra: true
-            case .diskMissing, .vmWrongType, .vmWrongImage, .rogueVM: false
+            case .diskMissing, .vmWrongType, .vmWrongImage, .rogueVM, .certificateExpiring: false
             }
         }
     }

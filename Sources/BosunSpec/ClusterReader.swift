@@ -7,7 +7,7 @@ struct ClusterReader {
 
     init(_ reader: NodeReader) { r = reader }
 
-    static let topKeys = ["name", "provider", "region", "image", "kubernetes", "update", "healing", "deletion", "groups", "aws", "variables"]
+    static let topKeys = ["name", "provider", "region", "image", "kubernetes", "update", "healing", "deletion", "groups", "aws", "variables", "credentials"]
     static let groupKeys = ["name", "instances", "azs", "vmType", "disk", "loadBalancer", "jobs", "properties", "update"]
     static let updateKeys = ["canaries", "maxInFlight", "serial", "vmStrategy"]
 
@@ -39,6 +39,21 @@ struct ClusterReader {
         let variables = optional(f, "variables", default: [VariableSpec]?.none) { node, path -> [VariableSpec]?? in
             VariablesReader(r: r).variables(node, path).map { .some($0) }
         }
+        let credentials = optional(f, "credentials", default: CredentialPolicy?.none) { node, path -> CredentialPolicy?? in
+            credentialPolicy(node, path).map { .some($0) }
+        }
+        if let node = f["credentials"], variables == .some(nil) {
+            r.fail(node, "credentials", "applies to declared credentials; this spec has no variables:")
+        }
+        // A certificate valid for no longer than the notice would be expiring from birth (and,
+        // with autoRotate, rotated on every pass).
+        if let policy = credentials ?? nil, let declared = variables ?? nil, let node = f["credentials"] {
+            for v in declared {
+                guard let days = v.certificate?.durationDays, days * 86_400 <= policy.rotateBeforeSeconds else { continue }
+                r.fail(node, "credentials.rotateBefore", "must be shorter than every certificate's duration; \(v.name) lasts \(days)d")
+                break
+            }
+        }
         // Only over groups that were read whole: their walk stayed within the node budget, so
         // this second walk is bounded too (an alias bomb never reaches it).
         var referencesOK = true
@@ -46,11 +61,40 @@ struct ClusterReader {
             referencesOK = ReferenceChecker(r, variables: declared ?? []).check(groupsNode: groupsNode, path: f.path("groups"))
         }
         guard let name, let provider, let region, let image, let kubernetes, let update, let healing,
-            let deletion, let groups, aws != .some(nil), let variables, referencesOK
+            let deletion, let groups, aws != .some(nil), let variables, referencesOK, let credentials
         else { return nil }
         return ClusterSpec(
             name: name, provider: provider, region: region, image: image, kubernetes: kubernetes,
-            update: update, healing: healing, deletion: deletion, groups: groups, aws: aws ?? nil, variables: variables)
+            update: update, healing: healing, deletion: deletion, groups: groups, aws: aws ?? nil, variables: variables,
+            credentials: credentials)
+    }
+
+    func credentialPolicy(_ node: Node, _ path: String) -> CredentialPolicy? {
+        guard let f = r.mapping(node, path, allowed: ["rotateBefore", "autoRotate"]) else { return nil }
+        let autoRotate = optional(f, "autoRotate", default: false) { r.bool($0, $1) }
+        let before = optional(f, "rotateBefore", default: CredentialPolicy.defaults.rotateBeforeSeconds) { node, path -> Int? in
+            if case .scalar(let scalar) = node, NodeReader.tag(node) == Tag.Name.int.rawValue {
+                r.fail(node, path, "expected a duration from 1h to 3650d such as 30d or 72h, got the integer \(scalar.string) (add a unit: \(scalar.string)d)")
+                return nil
+            }
+            guard let text = r.string(node, path) else { return nil }
+            guard let seconds = Self.longSeconds(text), (3600...3650 * 86_400).contains(seconds) else {
+                r.fail(node, path, "expected a duration from 1h to 3650d such as 30d or 72h, got \(SpecExcerpt.key(text))")
+                return nil
+            }
+            return seconds
+        }
+        guard let autoRotate, let before else { return nil }
+        return CredentialPolicy(rotateBeforeSeconds: before, autoRotate: autoRotate)
+    }
+
+    /// `72h` or `30d` in whole seconds; nil if it is not such a duration.
+    static func longSeconds(_ text: String) -> Int? {
+        let units: [(String, Int)] = [("h", 3600), ("d", 86_400)]
+        guard let (suffix, scale) = units.first(where: { text.hasSuffix($0.0) }), let value = Int(text.dropLast(suffix.count)),
+            value >= 0, value <= 1_000_000
+        else { return nil }
+        return value * scale
     }
 
     // MARK: - Sections

@@ -147,6 +147,18 @@ extension Store {
         return true
     }
 
+    /// Active certificate versions of `cluster` whose `not_after` is before `before`.
+    public func expiringCertificates(cluster: String, before: Date) throws -> [(name: String, version: Int, notAfter: String)] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db, sql: """
+                    SELECT name, version, not_after FROM credentials
+                    WHERE cluster = ? AND type = 'certificate' AND active AND not_after < ? ORDER BY not_after, name
+                    """, arguments: [cluster, Self.databaseTime(before)]
+            ).map { ($0["name"], $0["version"], $0["not_after"]) }
+        }
+    }
+
     /// Restarts (`restart-jobs` actions that succeeded) per instance of `cluster` since `since`
     /// (a database time), by instance id.
     public func restartsPerInstance(cluster: String, since: String) throws -> [String: Int] {

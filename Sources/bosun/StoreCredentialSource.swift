@@ -26,6 +26,11 @@ final class StoreCredentialSource: CredentialSource {
         return try store.advanceRotation(cluster: cluster, key: try loadKey())
     }
 
+    func startRotation(cluster: String, name: String, trigger: String) throws -> String {
+        let started = try store.startRotation(cluster: cluster, name: name, key: try loadKey(), trigger: trigger)
+        return "\(name): \(started.rotation.status)"
+    }
+
     private func loadKey() throws -> CredentialKey {
         if let known = key.withLock({ $0 }) { return known }
         let loaded = try CredentialKey.load(path: keyPath)

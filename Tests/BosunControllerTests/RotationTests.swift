@@ -56,6 +56,9 @@ import Testing
         let key: CredentialKey
         func credentials(cluster: String) throws -> CredentialSet { try store.openCredentialSet(cluster: cluster, key: key) }
         func advanceRotation(cluster: String) throws -> String? { try store.advanceRotation(cluster: cluster, key: key) }
+        func startRotation(cluster: String, name: String, trigger: String) throws -> String {
+            try store.startRotation(cluster: cluster, name: name, key: key, trigger: trigger).rotation.status
+        }
     }
 
     struct World {
@@ -89,7 +92,7 @@ import Testing
         }
     }
 
-    static func world() async throws -> World {
+    static func world(spec: String = Self.spec, generator: CredentialGenerator = CredentialGenerator()) async throws -> World {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bosun-rotation-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir + "/specs", withIntermediateDirectories: true)
         try spec.write(toFile: dir + "/specs/c.yaml", atomically: true, encoding: .utf8)
@@ -97,7 +100,7 @@ import Testing
         try await Ingester(store: store, directory: dir + "/specs", settle: 0).pass()
         let key = try CredentialKey.create(path: dir + "/bosun.key")
         let desired = try #require(try store.desiredSpec("c"))
-        #expect(try store.ensureCredentials(for: desired, key: key).count == 4)
+        #expect(try store.ensureCredentials(for: desired, key: key, generator: generator).count == 4)
         return World(dir: dir, store: store, sim: try SimCloud(path: dir + "/sim.db"), key: key)
     }
 
@@ -180,6 +183,30 @@ import Testing
         let distrust = try check.failures([("vm-1", node(leaf.secret["certificate"], newPEM)), ("vm-2", node(nil, oldPEM))])
         #expect(distrust.count == 1 && distrust[0].contains("vm-1") && distrust[0].contains("vm-2"), "\(distrust)")
         #expect(try check.failures([("vm-1", node(leaf.secret["certificate"], newPEM)), ("vm-2", node(nil, oldPEM + newPEM))]).isEmpty)
+    }
+
+    @Test func anExpiringCertificateIsAFindingAndAutoRotateRenewsItsCAAndEverythingItSigns() async throws {
+        // Ten-day certificates issued 9.5 days ago, a 9-day notice, automatic rotation.
+        let spec = Self.spec
+            .replacingOccurrences(of: "options: { is_ca: true, common_name: test-ca }", with: "options: { is_ca: true, common_name: test-ca, duration: 10 }")
+            .replacingOccurrences(of: "common_name: master,", with: "common_name: master, duration: 10,")
+            .replacingOccurrences(of: "common_name: worker,", with: "common_name: worker, duration: 10,")
+            .replacingOccurrences(of: "update: { canaries: 1, maxInFlight: 2 }", with: "update: { canaries: 1, maxInFlight: 2 }\ncredentials: { rotateBefore: 9d, autoRotate: true }")
+        let world = try await Self.world(spec: spec, generator: CredentialGenerator(now: { Date().addingTimeInterval(-9.5 * 86_400) }))
+        defer { try? FileManager.default.removeItem(atPath: world.dir) }
+        let first = await world.reconciler().reconcile("c")
+        guard case .progressed = first else { Issue.record("\(first)"); return }
+        let open = try world.store.findings(cluster: "c").filter { $0.kind == "certificate-expiring" }.map(\.resource)
+        #expect(Set(open) == ["ca@v1", "tls-master@v1", "tls-worker@v1"], "\(open)")
+        let started = try #require(try world.store.rotationInFlight(cluster: "c"))
+        #expect(started.name == "ca" && started.trigger == "expiry", "the CA first: rotating it renews what it signs")
+        #expect(try await Self.settle(world.reconciler(), world.store))
+        #expect(try world.store.findings(cluster: "c").filter { $0.kind == "certificate-expiring" }.isEmpty, "renewed")
+        let events = try world.store.events(cluster: "c", limit: 500)
+        #expect(events.filter { $0.kind == "certificate-expiring" }.count == 3)
+        #expect(events.contains { $0.kind == "finding-resolved" && $0.message.hasPrefix("certificate-expiring tls-worker@v1") })
+        #expect(try world.store.rotations(cluster: "c").count == 1, "one rotation renewed all three")
+        #expect(try TrustCheck(dir: world.dir).failures(try world.configs()).isEmpty)
     }
 
     @Test func aLeafRotatesInOnePhaseRestartingOnlyTheGroupsThatUseIt() async throws {
