@@ -125,6 +125,11 @@ extension Store {
         })
     }
 
+    /// `CredentialSet.tokens` of `cluster` (versions and trust bundles, no secret).
+    public func credentialTokens(cluster: String) throws -> [String: String] {
+        try pool.read { db in try Self.credentialSet(db, cluster: cluster).tokens }
+    }
+
     /// Every version of `cluster`'s credentials, opened with `key`: what rendering a node's
     /// configuration needs. Throws `CredentialError` for a wrong key or a corrupt blob.
     public func openCredentialSet(cluster: String, key: CredentialKey) throws -> CredentialSet {

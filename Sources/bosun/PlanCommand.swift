@@ -2,6 +2,7 @@ import ArgumentParser
 import BosunModel
 import BosunController
 import BosunPlanner
+import BosunSpec
 import BosunStore
 import Foundation
 
@@ -53,13 +54,31 @@ struct PlanCommand: AsyncParsableCommand {
                 ? PlanPresentation(plan, applied: nil, desired: nil)
                 : PlanPresentation(plan, applied: try? store.appliedSpec(plan.cluster), desired: try? store.desiredSpec(plan.cluster))
         }
+        // What the restarting groups will be configured with: each referenced credential as
+        // `((name)) vN`, never a value.
+        var credentials: [String: [String: String]] = [:]
+        for (plan, presentation) in zip(plans, shown) where !plan.isConverged {
+            guard let spec = try? store.desiredSpec(plan.cluster), spec.variables?.isEmpty == false,
+                let tokens = try? store.credentialTokens(cluster: plan.cluster)
+            else { continue }
+            let groups = Set(presentation.instances.compactMap { $0.instance.split(separator: "/").dropFirst().first.map(String.init) })
+            for (name, users) in VariableReferences.referencingGroups(spec) where !groups.isDisjoint(with: users) {
+                credentials[plan.cluster, default: [:]][name] = tokens[name] ?? "not generated yet"
+            }
+        }
         if json {
-            try Output.json(zip(plans, shown).map { PlanDocument(plan: $0, shown: $1) })
+            try Output.json(zip(plans, shown).map { PlanDocument(plan: $0, shown: $1, credentials: credentials[$0.cluster]) })
         } else {
             let statuses = Dictionary(((try? factory.store.missingFileStatuses()) ?? []).map { ($0.cluster, $0) }, uniquingKeysWith: { a, _ in a })
             for presentation in shown {
                 if let status = statuses[presentation.cluster], let note = Self.deletionNote(status) { Swift.print(note) }
                 Self.print(presentation)
+                if let used = credentials[presentation.cluster], !used.isEmpty {
+                    Swift.print(Output.paint("  # credentials delivered: " + used.keys.sorted().map { Self.reference($0, used[$0]!) }.joined(separator: ", "), .dim))
+                    if let rotation = try? store.rotationInFlight(cluster: presentation.cluster) {
+                        Swift.print(Output.paint("  # rotation of \(rotation.name): \(rotation.status)", .dim))
+                    }
+                }
             }
             let acting = shown.filter { !$0.instances.isEmpty }
             if acting.count > 1 {
@@ -69,6 +88,16 @@ struct PlanCommand: AsyncParsableCommand {
         }
         let changes = plans.contains { !$0.isConverged }
         if detailedExitcode && changes { throw ExitCode(2) }
+    }
+
+    /// `((tls-etcd)) v2 (etcd_ca v2+v1)` from a credential token (`v2;etcd_ca=v2+v1`).
+    static func reference(_ name: String, _ token: String) -> String {
+        let parts = token.split(separator: ";", maxSplits: 1)
+        guard let version = parts.first else { return "((\(name)))" }
+        guard parts.count == 2 else { return "((\(name))) \(version)" }
+        let bundle = parts[1].split(separator: "=", maxSplits: 1)
+        let trust = bundle.count == 2 ? (bundle[0] == Substring(name) ? "bundle \(bundle[1])" : "\(bundle[0]) \(bundle[1])") : String(parts[1])
+        return "((\(name))) \(version) (\(trust))"
     }
 
     /// "file missing since …; torn down after … unless it returns" for a cluster whose file is
@@ -115,8 +144,10 @@ struct PlanCommand: AsyncParsableCommand {
 struct PlanDocument: Encodable {
     let plan: Plan
     let shown: PlanPresentation
+    /// Credentials the restarting groups reference → their token (versions, no value).
+    var credentials: [String: String]?
 
-    enum Keys: String, CodingKey { case cluster, actions, findings, deferred, changes, instances, summary }
+    enum Keys: String, CodingKey { case cluster, actions, findings, deferred, changes, instances, summary, credentials }
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Keys.self)
@@ -127,5 +158,6 @@ struct PlanDocument: Encodable {
         try c.encode(shown.changes, forKey: .changes)
         try c.encode(shown.instances, forKey: .instances)
         try c.encode(shown.summary, forKey: .summary)
+        try c.encode(credentials ?? [:], forKey: .credentials)
     }
 }
