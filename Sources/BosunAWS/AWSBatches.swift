@@ -29,10 +29,23 @@ struct AWSBatches: Sendable {
         var script: String
     }
 
+    /// Tags to put on one resource; requests with the same tags share one `CreateTags`.
     struct TagRequest: Sendable {
         var resource: String
-        var key: String
-        var value: String
+        var tags: [(key: String, value: String)]
+
+        init(resource: String, key: String, value: String) {
+            self.resource = resource
+            tags = [(key, value)]
+        }
+
+        init(resource: String, tags: [(key: String, value: String)]) {
+            self.resource = resource
+            self.tags = tags.sorted { $0.key < $1.key }
+        }
+
+        /// What requests that can share a call have in common.
+        var group: String { tags.map { "\($0.key)\u{0}\($0.value)" }.joined(separator: "\u{1}") }
     }
 
     struct Registration: Sendable {
@@ -88,12 +101,14 @@ struct AWSBatches: Sendable {
             }
         }
         tags = Batcher(limit: 100) { requests in
-            await Self.grouped(requests, by: { "\($0.key)\u{0}\($0.value)" }) { _, group in
+            await Self.grouped(requests, by: \.group) { _, group in
                 await Self.oneOrEach(group) { (members: [TagRequest]) async throws(AWSAPIError) -> Bool in
                     var p = QueryParameters()
                     p.list("ResourceId", members.map(\.resource))
-                    p.add("Tag.1.Key", members[0].key)
-                    p.add("Tag.1.Value", members[0].value)
+                    for (n, tag) in members[0].tags.enumerated() {
+                        p.add("Tag.\(n + 1).Key", tag.key)
+                        p.add("Tag.\(n + 1).Value", tag.value)
+                    }
                     try await ec2.call("CreateTags", p.items)
                     return true
                 }

@@ -78,15 +78,20 @@ extension AWSProvider {
         let instance = try await runningInstance(vmID)
         guard !jobs.isEmpty else { return }
         var states = AWSTags.jobs(instance.tags[AWSTags.jobs])
+        var script = "systemctl \(verb) \(jobs.joined(separator: " "))"
+        let vm = AWSTags.vm(instance)
+        if let vm, let prefix = pendingConfigPath(vmID, cluster: vm.cluster, group: vm.group) {
+            script = Self.fetchScript(prefix) + " && " + script
+        }
         do {
-            try await command(vmID, "systemctl \(verb) \(jobs.joined(separator: " "))")
+            try await command(vmID, script)
         } catch let error as ProviderError where !error.isRetryable {
             for job in jobs { states[job] = .failed }
             try? await setJobs(vmID, states)
             throw error
         }
         for job in jobs { states[job] = .running }
-        try await setJobs(vmID, states)
+        try await setJobs(vmID, states, config: takeHandedOver(vmID))
     }
 
     /// The instance, described, if its agent can take orders now: booting is a retryable
@@ -108,10 +113,17 @@ extension AWSProvider {
             && name.unicodeScalars.allSatisfy(\.isASCII)
     }
 
-    private func setJobs(_ vmID: String, _ jobs: [String: JobState]) async throws {
+    /// Records job states in the `bosun:jobs` tag and, when a configuration was fetched with
+    /// them, its `bosun:config` value: one `CreateTags`, shared by instances tagged alike.
+    private func setJobs(_ vmID: String, _ jobs: [String: JobState], config: String? = nil) async throws {
         let value = AWSTags.jobsValue(jobs)
-        _ = try await aws { try await batches.tags.submit(.init(resource: vmID, key: AWSTags.jobs, value: value)).get() }
-        memo.withLock { $0.patch(vmID) { $0.setTag(AWSTags.jobs, value) } }
+        let tags = [(key: AWSTags.jobs, value: value)] + (config.map { [(key: AWSTags.config, value: $0)] } ?? [])
+        _ = try await aws { try await batches.tags.submit(.init(resource: vmID, tags: tags)).get() }
+        memo.withLock { memo in
+            memo.patch(vmID) { instance in
+                for tag in tags { instance.setTag(tag.key, tag.value) }
+            }
+        }
     }
 
     /// Runs `script` on the instance with `AWS-RunShellScript` and waits for it to finish.

@@ -34,6 +34,10 @@ public final class AWSProvider: InfrastructureProvider, NodeAgent, InventoryProv
     let subnets = Mutex<[String: EC2Subnet]>([:])
     /// Configuration parameters this process wrote (`AWSProvider+Config`), by name prefix.
     let writtenConfigs = Mutex<Set<String>>([])
+    /// Concurrent configures of a group with the same configuration share one write.
+    let configWrites = SingleFlight<String>()
+    /// Instance → `bosun:config` value handed over and not yet written with a start's job states.
+    let handedOver = Mutex<[String: String]>([:])
     /// Load balancer → target group ARN, once seen.
     let targetGroups = Mutex<[String: String]>([:])
     /// Instances created by this process recently: `NotFound` for them is eventual consistency.
