@@ -39,16 +39,23 @@ let package = Package(
                 .embedInCode("v0010_applied_spec.sql"),
                 .embedInCode("v0011_drift_sweeps.sql"),
                 .embedInCode("v0012_rotations.sql"),
+                .embedInCode("v0013_composition.sql"),
             ]
         ),
         // YAML decoding, validation, canonical hashing, directory listing and watching.
         .target(
             name: "BosunSpec",
             dependencies: [
-                "BosunModel",
+                "BosunModel", "BosunCompose",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
+        ),
+        // go-patch ops files and BOSH variable interpolation over ordered YAML (`bosun render`,
+        // composed cluster files).
+        .target(
+            name: "BosunCompose",
+            dependencies: [.product(name: "Yams", package: "Yams")]
         ),
         // Credential generation (swift-certificates, swift-crypto) and encryption at rest. No I/O but the key file.
         .target(
@@ -118,6 +125,7 @@ let package = Package(
             name: "bosun",
             dependencies: [
                 "CMalloc", "BosunModel", "BosunSpec", "BosunStore", "BosunCredentials", "BosunController", "BosunProvider", "BosunSim", "BosunPlanner", "BosunAWS",
+                "BosunCompose",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -125,6 +133,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "BosunSpecTests", dependencies: ["BosunSpec", "BosunModel"], resources: []),
+        .testTarget(name: "BosunComposeTests", dependencies: ["BosunCompose", "BosunModel"]),
         .testTarget(name: "BosunStoreTests", dependencies: ["BosunStore", "BosunCredentials", "BosunSpec", "BosunModel", "BosunMigrations", "BosunPlanner", "BosunProvider"]),
         .testTarget(
             name: "BosunControllerTests",

@@ -1,3 +1,4 @@
+import Foundation
 import BosunSpec
 import BosunStore
 import Logging
@@ -32,11 +33,26 @@ public struct IngestService: Service {
 
     public func run() async throws {
         let changes = try DirectoryWatcher(directory: directory, tracker: tracker).changes()
+        // Files that composed cluster files refer to (a base, ops files, vars files) live in
+        // subdirectories: a change there re-ingests the clusters made from them. A subdirectory
+        // created later is seen at the next re-list.
+        var more: [AsyncStream<Void>] = []
+        for sub in Self.subdirectories(of: directory) {
+            do { more.append(try DirectoryWatcher(directory: sub).changes()) } catch {
+                logger.warning("cannot watch a spec subdirectory; its changes are seen at the next re-list", metadata: ["directory": "\(sub)", "error": "\(error)"])
+            }
+        }
+        let subdirectoryChanges = more
         await passLogged()
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for await _ in changes { await passLogged() }
+                }
+                for stream in subdirectoryChanges {
+                    group.addTask {
+                        for await _ in stream { await passLogged() }
+                    }
                 }
                 group.addTask { await timers() }
                 await group.next()
@@ -70,6 +86,25 @@ public struct IngestService: Service {
     }
 
     static let deadlineCheck: Duration = .milliseconds(500)
+
+    /// Subdirectories of `directory`, depth first, at most 64 (hidden ones skipped; links to
+    /// directories are not followed).
+    static func subdirectories(of directory: String) -> [String] {
+        var out: [String] = []
+        var queue = [directory]
+        while let next = queue.popLast(), out.count < 64 {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: next)) ?? []
+            for name in names.sorted() where !name.hasPrefix(".") {
+                let path = next + "/" + name
+                guard let type = try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType,
+                    type == .typeDirectory, out.count < 64
+                else { continue }
+                out.append(path)
+                queue.append(path)
+            }
+        }
+        return out
+    }
 
     private func passLogged() async {
         do {

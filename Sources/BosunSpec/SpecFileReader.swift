@@ -119,7 +119,13 @@ public struct SpecFileReader: Sendable {
     public func outcome(_ path: String, decoder: SpecDecoder = SpecDecoder()) -> SpecOutcome {
         switch read(path) {
         case .failure(let rejection): return .rejected(rejection)
-        case .success(let data): return Self.outcome(data, path: path, decoder: decoder)
+        case .success(let data):
+            guard SpecComposer.isComposition(data) else { return Self.outcome(data, path: path, decoder: decoder) }
+            switch SpecComposer(directory: directory).compose(path: path, data: data) {
+            case .failure(let rejection): return .rejected(rejection)
+            case .success(let composition):
+                return Self.outcome(Data(composition.text.utf8), path: SpecComposer.composedName(path), decoder: decoder)
+            }
         }
     }
 

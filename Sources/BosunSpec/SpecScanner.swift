@@ -64,10 +64,19 @@ public struct SpecScanner: Sendable {
     private let tracker: WriteTracker?
     private let now: @Sendable () -> Date
     private let lookup: (any SpecSourceLookup)?
-    private var cache: [String: (SpecFileReader.Fingerprint, SpecOutcome)] = [:]
+    private var cache: [String: Cached] = [:]
     private var pending: [String: Candidate] = [:]
     private var reader: SpecFileReader { SpecFileReader(directory: directory) }
     private let decoder = SpecDecoder()
+
+    /// What the last scan made of a file: its `stat`, its outcome, and for a composed cluster
+    /// file the `stat` of every file it refers to (nil: missing), which must all be unchanged
+    /// for the outcome to stand.
+    private struct Cached {
+        var print: SpecFileReader.Fingerprint
+        var outcome: SpecOutcome
+        var references: [String: SpecFileReader.Fingerprint?] = [:]
+    }
 
     /// A changed file waiting to settle: what it looked like and since when.
     private struct Candidate {
@@ -104,11 +113,12 @@ public struct SpecScanner: Sendable {
         var unsettled: [String: Date] = [:]
         var digests: [String: Data] = [:]
         var decoded: Set<String> = []
-        var nextCache: [String: (SpecFileReader.Fingerprint, SpecOutcome)] = [:]
+        var nextCache: [String: Cached] = [:]
         var nextPending: [String: Candidate] = [:]
         // Settled content to turn into outcomes once every file is read, so the lookup is asked
-        // about all of them at once (one database read, not one per file).
-        var ready: [(path: String, print: SpecFileReader.Fingerprint, data: Data, digest: Data)] = []
+        // about all of them at once (one database read, not one per file). A composed file's
+        // data is its composed document and its digest covers every file it was made from.
+        var ready: [(path: String, print: SpecFileReader.Fingerprint, data: Data, digest: Data, references: [String: SpecFileReader.Fingerprint?])] = []
         for name in names.sorted() where SpecRules.isSpecFileName(name) {
             let path = directory + "/" + name
             switch reader.fingerprint(path) {
@@ -116,25 +126,54 @@ public struct SpecScanner: Sendable {
                 files[path] = .rejected(rejection)
                 changed.insert(path)
             case .success(let print):
-                if let (old, cached) = cache[path], old == print {
-                    files[path] = cached
-                    nextCache[path] = (print, cached)
+                if let cached = cache[path], cached.print == print, referencesUnchanged(cached.references) {
+                    files[path] = cached.outcome
+                    nextCache[path] = cached
                     continue
+                }
+                func wait(_ candidate: Candidate) {
+                    nextPending[path] = candidate
+                    unsettled[path] = candidate.since
+                    if let kept = cache[path] {
+                        files[path] = kept.outcome
+                        nextCache[path] = kept
+                    }
                 }
                 switch settled(name: name, path: path, print: print, at: at) {
                 case .unreadable(let rejection):
                     files[path] = .rejected(rejection)
                     changed.insert(path)
-                    nextCache[path] = (print, .rejected(rejection))
+                    nextCache[path] = Cached(print: print, outcome: .rejected(rejection))
                 case .ready(let data, let digest):
-                    ready.append((path, print, data, digest))
-                case .waiting(let candidate):
-                    nextPending[path] = candidate
-                    unsettled[path] = candidate.since
-                    if let kept = cache[path] {
-                        files[path] = kept.1
-                        nextCache[path] = kept
+                    guard SpecComposer.isComposition(data) else {
+                        ready.append((path, print, data, digest, [:]))
+                        continue
                     }
+                    let (result, referenced) = SpecComposer(directory: directory).composeTracking(path: path, data: data)
+                    var references: [String: SpecFileReader.Fingerprint?] = [:]
+                    for file in referenced { references[file] = try? reader.fingerprint(file).get() }
+                    switch result {
+                    case .failure(let rejection):
+                        files[path] = .rejected(rejection)
+                        changed.insert(path)
+                        nextCache[path] = Cached(print: print, outcome: .rejected(rejection), references: references)
+                    case .success(let composition):
+                        // The files it is made from settle like spec files: untouched for the
+                        // settle time, or the same composition for that long.
+                        let quiet = references.values.allSatisfy { fingerprint in
+                            guard let fingerprint else { return true }
+                            return at.timeIntervalSince(Date(timeIntervalSince1970: Double(fingerprint.modifiedNanos) / 1e9)) >= settle
+                        }
+                        var candidate = Candidate(fingerprint: print, digest: composition.digest, since: at)
+                        if let seen = pending[path], seen.fingerprint == print, seen.digest == composition.digest { candidate.since = seen.since }
+                        if quiet || at.timeIntervalSince(candidate.since) >= settle {
+                            ready.append((path, print, Data(composition.text.utf8), composition.digest, references))
+                        } else {
+                            wait(candidate)
+                        }
+                    }
+                case .waiting(let candidate):
+                    wait(candidate)
                 }
             }
         }
@@ -145,18 +184,26 @@ public struct SpecScanner: Sendable {
                 outcome = .accepted(known.spec, known.canonical)
                 if !known.samePath { digests[file.path] = file.digest }
             } else {
-                outcome = self.outcome(file.data, path: file.path)
+                outcome = file.references.isEmpty
+                    ? self.outcome(file.data, path: file.path)
+                    : self.outcome(file.data, path: SpecComposer.composedName(file.path))
                 decoded.insert(file.path)
                 if case .accepted = outcome { digests[file.path] = file.digest }
             }
             files[file.path] = outcome
             changed.insert(file.path)
-            nextCache[file.path] = (file.print, outcome)
+            nextCache[file.path] = Cached(print: file.print, outcome: outcome, references: file.references)
         }
         cache = nextCache
         pending = nextPending
         return SpecScan(
             files: files, changed: changed, directoryError: nil, unsettled: unsettled, digests: digests, decoded: decoded)
+    }
+
+    /// Whether every file a composition refers to still has the `stat` it had (or is still
+    /// missing).
+    private func referencesUnchanged(_ references: [String: SpecFileReader.Fingerprint?]) -> Bool {
+        references.allSatisfy { path, old in (try? reader.fingerprint(path).get()) == old }
     }
 
     private enum Settling {

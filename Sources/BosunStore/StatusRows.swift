@@ -55,11 +55,14 @@ public struct SpecErrorRow: Codable, Sendable, Hashable, FetchableRecord {
     public var message: String
     public var errorCount: Int
     public var at: String
+    /// The file the error is in: the spec file, or a file a composed spec file refers to (its
+    /// base, an ops file, a vars file) or the composed document (`PATH (composed)`).
+    public var file: String
 
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
 
     /// `file:line:column: field: message`, as `bosun validate` prints it.
-    public var formatted: String { "\(SpecExcerpt.escaped(path)):\(line):\(column): \(field): \(message)" }
+    public var formatted: String { "\(SpecExcerpt.escaped(file)):\(line):\(column): \(field): \(message)" }
 }
 
 /// One row of the `events` table.

@@ -63,10 +63,11 @@ extension Store {
                     for (seq, issue) in issues.enumerated() {
                         try db.execute(
                             sql: """
-                                INSERT INTO spec_file_errors (path, seq, cluster, line, column, field, message, at)
-                                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                                INSERT INTO spec_file_errors (path, seq, cluster, line, column, field, message, at, file)
+                                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                                 """,
-                            arguments: [path, seq, cluster, issue.line, issue.column, issue.path, issue.message, at])
+                            arguments: [path, seq, cluster, issue.line, issue.column, issue.path, issue.message, at,
+                                        issue.file == path ? nil : issue.file])
                     }
                     let more = issues.count > 1 ? " (and \(issues.count - 1) more)" : ""
                     let kept = cluster.map { "; the last accepted spec of \($0) stays in effect" } ?? ""

@@ -35,7 +35,7 @@ struct Bosun: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            RunCommand.self, ApplyCommand.self, PlanCommand.self, ValidateCommand.self, StatusCommand.self,
+            RunCommand.self, ApplyCommand.self, PlanCommand.self, ValidateCommand.self, RenderCommand.self, StatusCommand.self,
             EventsCommand.self, DriftCommand.self, HealCommand.self, DeleteCommand.self, DisksCommand.self, CredsCommand.self, SimCommand.self,
             BenchCommand.self,
         ]

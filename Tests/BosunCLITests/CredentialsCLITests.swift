@@ -79,7 +79,7 @@ import Glibc
         // The operator's view, straight from sqlite3: age and expiry, no secret column.
         let columns = try sqlite3(db, "SELECT group_concat(name) FROM pragma_table_info('credentials')")
         #expect(columns.trimmingCharacters(in: .whitespacesAndNewlines)
-            == "cluster,name,type,version,ca,not_before,not_after,sha256_fingerprint,transitional,referenced_by,created_at,current")
+            == "cluster,name,type,version,ca,not_before,not_after,sha256_fingerprint,transitional,referenced_by,created_at,current,active")
 
         // A second apply generates nothing and keeps every version.
         let second = try apply()

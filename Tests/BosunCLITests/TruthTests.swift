@@ -110,7 +110,7 @@ import Glibc
         try w.publish(Self.small + #""\e[31mred": 1"# + "\n", as: "esc.yaml")
         let r = try bosun(w, ["validate", "esc.yaml"], cwd: w.specs)
         #expect(r.status == 1)
-        #expect(r.stdout == #"esc.yaml:11:1: \u{1b}[31mred: unknown field; allowed here: name, provider, region, image, kubernetes, update, healing, deletion, groups, aws, variables"# + "\n")
+        #expect(r.stdout == #"esc.yaml:11:1: \u{1b}[31mred: unknown field; allowed here: name, provider, region, image, kubernetes, update, healing, deletion, groups, aws, variables, credentials"# + "\n")
         #expect(!r.stdout.utf8.contains(0x1b))
         // A file name may hold one too.
         try w.publish("name: [\n", as: "\u{1b}[2Jboom.yaml")

@@ -32,7 +32,7 @@ import Testing
         Case(label: "only comments", yaml: "# nothing here\n",
              error: "c.yaml:1:1: (file): no YAML document (only comments); expected a cluster spec mapping"),
         Case(label: "unknown top-level key", yaml: m + "replicas: 3\n",
-             error: "c.yaml:11:1: replicas: unknown field; allowed here: name, provider, region, image, kubernetes, update, healing, deletion, groups, aws, variables"),
+             error: "c.yaml:11:1: replicas: unknown field; allowed here: name, provider, region, image, kubernetes, update, healing, deletion, groups, aws, variables, credentials"),
         Case(label: "typo top-level key", yaml: r("image: img-1", "imgae: img-1"),
              error: "c.yaml:3:1: imgae: unknown field; did you mean 'image'?"),
         Case(label: "unknown nested key", yaml: m + "    diks: { size: 5GiB }\n",
