@@ -76,7 +76,7 @@ public final class ControllerService: Service, Sendable {
                 failures.withLock { $0[cluster] = nil }
                 // High: it continues work in progress (a rollout's next batch).
                 await queue.add(cluster, priority: .high)
-            case .failed(let message), .unobserved(let message):
+            case .failed(let message), .unobserved(let message, _):
                 let n = failures.withLock { f -> Int in
                     f[cluster, default: 0] += 1
                     return f[cluster]!

@@ -19,8 +19,9 @@ public enum PassOutcome: Sendable {
     /// Some action failed; retried after backoff.
     case failed(String)
     /// The provider could not be observed, so nothing was planned or done; the phase is
-    /// `unknown`. Retried after backoff, like `failed`. The message names the cluster and call.
-    case unobserved(String)
+    /// `unknown`. Retried after backoff, like `failed`. The message names the cluster and call;
+    /// `transient`: the provider's last error was retryable (a later pass may well see it).
+    case unobserved(String, transient: Bool)
     /// Another process holds the cluster's lease.
     case busy(holder: String, until: Date)
     /// Not a cluster to reconcile (unknown, orphaned, deleted).
@@ -391,7 +392,7 @@ public final class Reconciler: Sendable {
         if try store.recordObservationFailed(cluster: failure.cluster, error: failure.reason) {
             logger.warning("could not observe cluster", metadata: ["cluster": "\(failure.cluster)", "error": "\(failure.reason)"])
         }
-        return .unobserved(failure.description)
+        return .unobserved(failure.description, transient: failure.error.isRetryable)
     }
 
     /// Opens, updates and resolves the cluster's findings: suppressed when healing may not

@@ -69,6 +69,7 @@ struct ApplyDriver {
         var outcome = Outcome(cluster: cluster, result: "converged", passes: 0, actions: 0, detail: nil)
         let lockDeadline = ContinuousClock.now + lockTimeout
         var toldWaiting = false
+        var unobservedRetries = 0
         while outcome.passes < maxPasses {
             outcome.passes += 1
             switch await factory.reconciler.reconcile(cluster) {
@@ -80,8 +81,18 @@ struct ApplyDriver {
                 outcome.result = "failed"
                 outcome.detail = message
                 return outcome
-            case .unobserved(let message):
-                // Not "failed": nothing was attempted; what the cloud holds is unknown.
+            case .unobserved(let message, let transient):
+                // A transient failure (retryable errors past the observer's own retries) gets
+                // two more looks after a pause, as `run` would; then, or at once for a terminal
+                // error: not "failed" (nothing was attempted), what the cloud holds is unknown.
+                if transient, unobservedRetries < 2, !factory.reconciler.stop.isStopped {
+                    unobservedRetries += 1
+                    let pause = Duration.milliseconds(500 << unobservedRetries)
+                    FileHandle.standardError.write(Data("\(cluster): \(message); looking again in \(pause.formatted(.units(allowed: [.seconds, .milliseconds], width: .narrow)))\n".utf8))
+                    outcome.passes -= 1  // a look, not a pass
+                    try? await Task.sleep(for: pause)
+                    continue
+                }
                 outcome.result = "unknown"
                 outcome.detail = message
                 return outcome

@@ -12,6 +12,19 @@ import Glibc
         Int(try w.sql("SELECT count(*) FROM events WHERE kind = '\(kind)'")) ?? -1
     }
 
+    @Test func applyLooksAgainAfterATransientObservationFailureThenSaysUnknown() throws {
+        let w = try SimWorld()
+        try w.publish(SimWorld.spec(masters: 1, workers: 1))
+        #expect(try w.apply().status == 0)
+        #expect(try w.bosun(["sim", "faults", "--operation", "listVMs", "--error-rate", "1"]).status == 0)
+        let applied = try w.apply()
+        #expect(applied.status == 1 && applied.stdout.contains("unknown"), "\(applied.stdout)")
+        let looks = applied.stderr.components(separatedBy: "demo: could not observe cluster demo: listVMs failed").count - 1
+        #expect(looks == 2 && applied.stderr.contains("looking again in 1s") && applied.stderr.contains("looking again in 2s"), "\(applied.stderr)")
+        #expect(try w.bosun(["sim", "faults", "--clear"]).status == 0)
+        #expect(try w.apply().status == 0, "seen again, nothing to do")
+    }
+
     @Test func applyAndPlanReportAnUnobservableClusterAndChangeNothing() throws {
         let w = try SimWorld()
         try w.publish(SimWorld.spec(masters: 1, workers: 2))

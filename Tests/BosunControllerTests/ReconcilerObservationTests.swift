@@ -94,7 +94,7 @@ import Testing
         #expect(try store.reconcilableClusters() == ["demo"])
         cloud.failure.withLock { $0 = ProviderError(.terminal, code: "AuthFailure", message: "credentials expired") }
         for _ in 0..<3 {
-            guard case .unobserved(let message) = await reconciler.reconcile("demo") else {
+            guard case .unobserved(let message, _) = await reconciler.reconcile("demo") else {
                 Issue.record("expected an unobserved pass")
                 return
             }
