@@ -9,7 +9,7 @@ import Synchronization
 /// shutdown it stops starting actions, lets in-flight ones finish and parks the rest.
 public final class ControllerService: Service, Sendable {
     public let reconciler: Reconciler
-    public let queue = WorkQueue()
+    public let queue: WorkQueue
     public let interval: Duration
     public let concurrency: Int
     /// How often every cluster is observed (without planning) to find drift early; nil: never.
@@ -29,6 +29,11 @@ public final class ControllerService: Service, Sendable {
     ) {
         self.afterSweep = afterSweep
         self.reconciler = reconciler
+        if let metrics = reconciler.metrics {
+            queue = WorkQueue(waited: { @Sendable priority, waited in metrics.waited(priority: priority.label, duration: waited) })
+        } else {
+            queue = WorkQueue()
+        }
         self.interval = interval
         self.driftInterval = driftInterval
         self.concurrency = concurrency

@@ -89,7 +89,8 @@ struct Observer: Sendable {
             attempt += 1
             try await handle.bucket.acquire()
             do {
-                return try await call()
+                // `listMembers(lb)` counts as `listMembers`: no load balancer name in a label.
+                return try await handle.measured(String(name.prefix { $0 != "(" })) { try await call() }
             } catch let error as ProviderError where error.isRetryable && attempt < 5 {
                 if error.code == ProviderError.throttled { await handle.bucket.throttled() }
                 try await Task.sleep(for: .milliseconds(20 * (1 << attempt)))

@@ -30,11 +30,22 @@ struct PlanExecutor: Sendable {
     let stop: StopSignal
     let logger: Logger
     var progress = ProgressSink()
+    /// Counts actions, attempts and durations; nil: not counted.
+    var metrics: ControllerMetrics? = nil
 
     enum Outcome: Sendable {
         case succeeded
         case failed(String)
         case parked
+
+        /// The `result` label of `bosun_actions_total`.
+        var label: String {
+            switch self {
+            case .succeeded: "succeeded"
+            case .failed: "failed"
+            case .parked: "parked"
+            }
+        }
     }
 
     func execute(_ plan: Plan, journalIDs: [Int64], planID: String) async -> ExecutionResult {
@@ -63,10 +74,12 @@ struct PlanExecutor: Sendable {
                     let journalID = journalIDs[id]
                     let key = "\(planID)/\(id)"
                     group.addTask {
+                        let began = ContinuousClock.now
                         // Unstructured on purpose: cancelling the pass must not abort a call
                         // that is already talking to the provider.
                         let outcome = await Task { await run(action, journalID: journalID, key: key) }.value
                         let succeeded = if case .succeeded = outcome { true } else { false }
+                        metrics?.action(kind: action.kind.name, result: outcome.label, duration: ContinuousClock.now - began)
                         progress(.finished(cluster: cluster, instance: action.instance ?? cluster, action: action.kind.summary, succeeded: succeeded))
                         return (id, outcome)
                     }
@@ -99,6 +112,7 @@ struct PlanExecutor: Sendable {
         }
         for id in 0..<count where !started[id] {
             let action = plan.actions[id]
+            metrics?.action(kind: action.kind.name, result: doomed[id] ? "cancelled" : "parked", duration: .zero)
             progress(.finished(cluster: cluster, instance: action.instance ?? cluster, action: action.kind.summary, succeeded: false))
         }
         let doomedIDs = (0..<count).filter { !started[$0] && doomed[$0] }.map { journalIDs[$0] }
@@ -131,6 +145,7 @@ struct PlanExecutor: Sendable {
             } catch {
                 return .failed("journal: \(error)")
             }
+            metrics?.attempt(kind: action.kind.name)
             if attempt == 1 { progress(.started(cluster: cluster, instance: action.instance ?? cluster, action: action.kind.summary)) }
             do {
                 try await bucket.acquire()

@@ -7,11 +7,29 @@ public struct ProviderHandle: Sendable {
     public var agent: any NodeAgent
     /// Shared by every cluster on this provider.
     public var bucket: TokenBucket
+    /// Where calls through `measured` are counted; nil: not counted.
+    public var metrics: ControllerMetrics?
 
     public init(infrastructure: any InfrastructureProvider, agent: any NodeAgent, bucket: TokenBucket) {
         self.infrastructure = infrastructure
         self.agent = agent
         self.bucket = bucket
+    }
+
+    /// Runs one provider or agent call, counting it (`bosun_provider_calls_total`, with its
+    /// latency) by operation and result: `ok`, or the error's class.
+    func measured<T>(_ operation: String, _ call: () async throws -> T) async throws -> T {
+        guard let metrics else { return try await call() }
+        let start = ContinuousClock.now
+        do {
+            let value = try await call()
+            metrics.providerCall(provider: infrastructure.name, operation: operation, result: "ok", duration: ContinuousClock.now - start)
+            return value
+        } catch {
+            let result = (error as? ProviderError).map { $0.isRetryable ? "retryable" : "terminal" } ?? "terminal"
+            metrics.providerCall(provider: infrastructure.name, operation: operation, result: result, duration: ContinuousClock.now - start)
+            throw error
+        }
     }
 }
 
@@ -23,6 +41,8 @@ public struct ProviderRegistry: Sendable {
 
     private let handles: [ProviderKind: ProviderHandle]
     private let resolvers: [ProviderKind: Resolver]
+    /// Attached to every handle served, so provider calls are counted.
+    public var metrics: ControllerMetrics?
 
     public init(_ handles: [ProviderKind: ProviderHandle], resolvers: [ProviderKind: Resolver] = [:]) {
         self.handles = handles
@@ -31,7 +51,11 @@ public struct ProviderRegistry: Sendable {
 
     /// The handle serving `spec`: its kind's resolver if it has one, else the kind's handle.
     public func handle(for spec: ClusterSpec) throws -> ProviderHandle {
-        if let resolve = resolvers[spec.provider] { return try resolve(spec) }
+        if let resolve = resolvers[spec.provider] {
+            var resolved = try resolve(spec)
+            resolved.metrics = metrics
+            return resolved
+        }
         return try handle(spec.provider)
     }
 
@@ -44,6 +68,8 @@ public struct ProviderRegistry: Sendable {
         guard let h = handles[kind] else {
             throw ProviderError(.terminal, code: "ProviderUnavailable", message: "provider '\(kind.rawValue)' is not configured in this controller")
         }
-        return h
+        var handle = h
+        handle.metrics = metrics
+        return handle
     }
 }

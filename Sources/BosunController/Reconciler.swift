@@ -9,6 +9,20 @@ import Synchronization
 
 /// How one reconcile pass ended.
 public enum PassOutcome: Sendable {
+    /// The `outcome` label of `bosun_reconcile_passes_total`.
+    public var label: String {
+        switch self {
+        case .converged: "converged"
+        case .waiting: "waiting"
+        case .progressed: "progressed"
+        case .failed: "failed"
+        case .unobserved: "unobserved"
+        case .busy: "busy"
+        case .skipped: "skipped"
+        case .parked: "parked"
+        }
+    }
+
     /// Nothing to do: the cluster matches its spec (or is fully torn down).
     case converged
     /// Nothing can run now, but changes wait (for unhealthy instances this pass may not heal,
@@ -48,6 +62,10 @@ public final class Reconciler: Sendable {
     /// Opens credentials to render node configurations; nil where none are available (then a
     /// start whose properties reference one fails, naming why).
     public let credentials: (any CredentialSource)?
+    /// What the controller counts (`bosun run --metrics-address`); nil: nothing.
+    public let metrics: ControllerMetrics?
+    /// Whether lease renewals succeed (`/readyz`).
+    public let leases = LeaseHealth()
     public let logger: Logger
     /// Per cluster, what the last pass that left it alone (empty plan) observed: the drift
     /// sweep re-plans only when an observation differs from it.
@@ -62,10 +80,13 @@ public final class Reconciler: Sendable {
     public init(
         store: Store, providers: ProviderRegistry, pool: WorkerPool, policy: ExecutionPolicy, random: RandomSource,
         ids: @escaping @Sendable () -> String, owner: String, stop: StopSignal, logger: Logger, progress: ProgressSink = ProgressSink(),
-        credentials: (any CredentialSource)? = nil
+        credentials: (any CredentialSource)? = nil, metrics: ControllerMetrics? = nil
     ) {
         self.progress = progress
         self.credentials = credentials
+        self.metrics = metrics
+        var providers = providers
+        providers.metrics = metrics
         self.store = store
         self.providers = providers
         self.pool = pool
@@ -212,6 +233,14 @@ public final class Reconciler: Sendable {
     /// it returns at once (`isUnchanged`), so thousands of converged clusters cost reads, not
     /// plans and write transactions.
     public func reconcile(_ cluster: String, fastPath: Bool = false, sweptWithin: Duration? = nil) async -> PassOutcome {
+        guard let metrics else { return await reconcileOnce(cluster, fastPath: fastPath, sweptWithin: sweptWithin) }
+        let start = ContinuousClock.now
+        let outcome = await reconcileOnce(cluster, fastPath: fastPath, sweptWithin: sweptWithin)
+        metrics.pass(outcome.label, duration: ContinuousClock.now - start)
+        return outcome
+    }
+
+    private func reconcileOnce(_ cluster: String, fastPath: Bool, sweptWithin: Duration?) async -> PassOutcome {
         if fastPath, await isUnchanged(cluster, sweptWithin: sweptWithin) { return .converged }
         // Settled again only if this pass ends with nothing to do.
         settled.withLock { $0[cluster] = nil }
@@ -223,11 +252,18 @@ public final class Reconciler: Sendable {
             {
                 return .busy(holder: holder.holder, until: holder.expiresAt)
             }
-            let renewal = Task { [store, owner, policy, logger] in
+            let renewal = Task { [store, owner, policy, logger, leases] in
                 while !Task.isCancelled {
                     try await Task.sleep(for: policy.leaseRenewal)
-                    if try !store.renewLease(cluster: cluster, holder: owner, ttl: policy.leaseTTL.seconds) {
-                        logger.error("lost the lease", metadata: ["cluster": "\(cluster)"])
+                    do {
+                        if try !store.renewLease(cluster: cluster, holder: owner, ttl: policy.leaseTTL.seconds) {
+                            logger.error("lost the lease", metadata: ["cluster": "\(cluster)"])
+                            leases.failed("lost the lease of \(cluster) to another process")
+                            return
+                        }
+                    } catch {
+                        logger.error("cannot renew the lease", metadata: ["cluster": "\(cluster)", "error": "\(error)"])
+                        leases.failed("cannot renew the lease of \(cluster): \(error)")
                         return
                     }
                 }
@@ -322,9 +358,10 @@ public final class Reconciler: Sendable {
             cluster: cluster,
             runner: ActionRunner(
                 cluster: cluster, provider: handle.infrastructure, agent: handle.agent, policy: policy,
-                configs: NodeConfigRenderer(spec: fresh.spec, book: AddressBook(vms: observed.vms), credentials: credentials)),
+                configs: NodeConfigRenderer(spec: fresh.spec, book: AddressBook(vms: observed.vms), credentials: credentials),
+                handle: handle),
             store: store, pool: pool, bucket: handle.bucket, policy: policy, random: random, owner: owner, stop: stop, logger: logger,
-            progress: progress)
+            progress: progress, metrics: metrics)
         let result = await executor.execute(plan, journalIDs: journalIDs, planID: planID)
         if let first = result.failed.first {
             let more = result.failed.count > 1 ? " (and \(result.failed.count - 1) more)" : ""

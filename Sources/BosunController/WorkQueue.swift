@@ -16,13 +16,16 @@ public actor WorkQueue {
         case high = 1
 
         public static func < (a: Priority, b: Priority) -> Bool { a.rawValue < b.rawValue }
+
+        /// The `priority` label of the queue metrics.
+        public var label: String { self == .high ? "high" : "normal" }
     }
 
     /// Queued keys by level, oldest first. A key raised to another level leaves a stale entry
     /// behind (removing it from the middle would cost O(n)); `queued` says which entry is live.
     private var levels: [FIFO] = Priority.allCases.map { _ in FIFO() }
     /// Every queued (not running) key: the level it is queued at and its live entry's number.
-    private var queued: [String: (priority: Priority, seq: UInt64)] = [:]
+    private var queued: [String: (priority: Priority, seq: UInt64, since: ContinuousClock.Instant)] = [:]
     /// Numbers entries, so an entry left behind by a raise is never taken for a later one.
     private var nextSeq: UInt64 = 0
     private var processing: Set<String> = []
@@ -38,7 +41,11 @@ public actor WorkQueue {
         var task: Task<Void, Never>
     }
 
-    public init() {}
+    /// Told how long each key waited, and at which level, when a worker takes it.
+    private let waited: (@Sendable (Priority, Duration) -> Void)?
+
+    /// `waited`: told how long each key waited (queued to taken) and at which level.
+    public init(waited: (@Sendable (Priority, Duration) -> Void)? = nil) { self.waited = waited }
 
     /// Queues `key` at `priority` (see the type's rules).
     public func add(_ key: String, priority: Priority = .normal) {
@@ -54,6 +61,7 @@ public actor WorkQueue {
         }
         if !waiters.isEmpty {
             // A worker waits only while nothing is queued, so this key is the oldest of all.
+            waited?(priority, .zero)
             processing.insert(key)
             waiters.removeFirst().resume(returning: key)
             return
@@ -63,7 +71,8 @@ public actor WorkQueue {
 
     private func enqueue(_ key: String, _ priority: Priority) {
         nextSeq += 1
-        queued[key] = (priority, nextSeq)
+        // A key raised to a higher level has waited since it was first queued.
+        queued[key] = (priority, nextSeq, queued[key]?.since ?? ContinuousClock.now)
         levels[priority.rawValue].append(Entry(key: key, seq: nextSeq))
     }
 
@@ -107,8 +116,9 @@ public actor WorkQueue {
         for priority in Priority.allCases.reversed() {
             while let entry = levels[priority.rawValue].popFirst() {
                 // Stale: raised to another level (or run and queued again) since it was queued.
-                guard queued[entry.key]?.seq == entry.seq else { continue }
+                guard let live = queued[entry.key], live.seq == entry.seq else { continue }
                 queued[entry.key] = nil
+                waited?(live.priority, ContinuousClock.now - live.since)
                 return entry.key
             }
         }

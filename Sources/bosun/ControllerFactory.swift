@@ -19,7 +19,8 @@ struct ControllerFactory {
     /// `progress` receives what passes do as they do it (`bosun apply`'s progress lines).
     init(
         global: GlobalOptions, execution: ExecutionOptions, providers: ProviderOptions, role: String, createStore: Bool = true,
-        progress: ProgressSink = ProgressSink(), keyFile: KeyFileOptions? = nil
+        progress: ProgressSink = ProgressSink(), keyFile: KeyFileOptions? = nil,
+        metrics: ControllerMetrics? = nil
     ) throws {
         store = try global.openStore(create: createStore)
         let simPath = providers.simPath(stateDatabase: global.databasePath)
@@ -41,7 +42,8 @@ struct ControllerFactory {
             store: store, providers: registry, pool: WorkerPool(capacity: policy.workers), policy: policy,
             random: RandomSource(seed: seed), ids: { UUID().uuidString.lowercased() }, owner: owner, stop: StopSignal(),
             logger: Logger(label: "bosun.reconcile"), progress: progress,
-            credentials: StoreCredentialSource(store: store, keyPath: KeyFileOptions.path(keyFile, database: store.path)))
+            credentials: StoreCredentialSource(store: store, keyPath: KeyFileOptions.path(keyFile, database: store.path)),
+            metrics: metrics)
     }
 
     func close() {

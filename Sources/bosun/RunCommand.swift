@@ -4,6 +4,7 @@ import BosunSpec
 import BosunStore
 import Foundation
 import Logging
+import NIOCore
 import ServiceLifecycle
 import UnixSignals
 
@@ -35,10 +36,23 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var keyFile: KeyFileOptions
 
+    @Option(help: ArgumentHelp(
+        "Serve /metrics (Prometheus), /healthz and /readyz on HOST:PORT, e.g. 127.0.0.1:9464 (off by default; port 0 picks one).",
+        valueName: "host:port"))
+    var metricsAddress: String?
+
+    func validate() throws {
+        if let metricsAddress, MetricsServer.parse(metricsAddress) == nil {
+            throw ValidationError("--metrics-address must be HOST:PORT (e.g. 127.0.0.1:9464), got '\(metricsAddress)'")
+        }
+    }
+
     func run() async throws {
         global.bootstrapLogging()
         let logger = Logger(label: "bosun")
-        let factory = try ControllerFactory(global: global, execution: execution, providers: providers, role: "run", keyFile: keyFile)
+        let metrics = metricsAddress.map { _ in ControllerMetrics() }
+        let factory = try ControllerFactory(
+            global: global, execution: execution, providers: providers, role: "run", keyFile: keyFile, metrics: metrics)
         defer { factory.close() }
         let directory = global.specsDirectory
         let controller = ControllerService(
@@ -78,12 +92,52 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         defer { watcher.cancel() }
+        // The metrics server starts before the initial ingestion, which can take seconds with
+        // thousands of specs: /readyz says so meanwhile instead of refusing connections.
+        var endpoints: (group: ServiceGroup, task: Task<Void, any Error>)?
+        var readiness: Readiness?
+        if let metrics, let metricsAddress, let (host, port) = MetricsServer.parse(metricsAddress) {
+            let ready = Readiness(store: store, leases: factory.reconciler.leases, leaseTTL: execution.policy.leaseTTL.seconds)
+            let server = MetricsServer(metrics: metrics, store: store, queue: controller.queue, readiness: ready)
+            let (started, starting) = AsyncStream<Result<String, any Error>>.makeStream()
+            let app = server.application(host: host, port: port, logger: Logger(label: "bosun.metrics")) { bound in
+                starting.yield(.success(bound))
+            }
+            let group = ServiceGroup(configuration: .init(services: [.init(service: app)], gracefulShutdownSignals: [], logger: logger))
+            endpoints = (group, Task {
+                do { try await group.run() } catch {
+                    starting.yield(.failure(error))
+                    throw error
+                }
+            })
+            readiness = ready
+            // Listening, or a clear error (the port is taken): never a controller that looks
+            // healthy to everything but its monitoring.
+            for await result in started {
+                switch result {
+                case .success(let bound): logger.info("metrics server listening", metadata: ["address": "\(bound)"])
+                case .failure(let error):
+                    let why = (error as? IOError).map { String(cString: strerror($0.errnoCode)).lowercased() } ?? "\(error)"
+                    Output.error("cannot serve metrics on \(metricsAddress): \(why)")
+                    throw ExitCode.failure
+                }
+                break
+            }
+        }
         // Ingest first, so the controller starts from the current specs.
         do { try await ingester.pass() } catch { logger.error("initial ingestion failed", metadata: ["error": "\(error)"]) }
+        readiness?.markIngested()
         if let clusters = try? store.reconcilableClusters() {
             CredentialsStep.inController(store: store, clusters: clusters, keyPath: keyPath, logger: credentialsLogger)
         }
+        defer {
+            if let endpoints { Task { await endpoints.group.triggerGracefulShutdown() } }
+        }
         try await group.run()
+        if let endpoints {
+            await endpoints.group.triggerGracefulShutdown()
+            do { try await endpoints.task.value } catch { logger.error("metrics server stopped", metadata: ["error": "\(error)"]) }
+        }
         logger.info("bosun run stopped")
     }
 }
