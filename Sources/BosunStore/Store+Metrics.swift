@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import GRDB
 
 extension Store {
@@ -19,6 +22,9 @@ extension Store {
                 WHERE v.type = 'certificate' AND v.active AND c.lifecycle <> 'deleted'
                 """).flatMap(Self.parseDatabaseTime)
             g.journalRows = try Int.fetchOne(db, sql: "SELECT count(*) FROM actions") ?? 0
+            g.oldestRolloutSince = try String.fetchOne(db, sql: """
+                SELECT min(accepted_at) FROM clusters WHERE lifecycle = 'active' AND coalesce(observed_generation, 0) < generation
+                """).flatMap(Self.parseDatabaseTime)
             g.rejectedSpecFiles = try Int.fetchOne(db, sql: "SELECT count(*) FROM spec_errors") ?? 0
             return g
         }
@@ -31,6 +37,12 @@ extension Store {
     /// Writes to the database through a connection of its own, opened for this probe, so a file
     /// or file system made read-only since start-up is noticed. Throws the database's error.
     public func probeWritable() throws {
+        // The permission bits and the mount first: SQLite reuses this process's open
+        // descriptors, so a write alone still succeeds on a file that no new process could
+        // open for writing any more.
+        for file in [path, (path as NSString).deletingLastPathComponent] where access(file, W_OK) != 0 {
+            throw StoreError.readOnly(path: file, reason: String(cString: strerror(errno)).lowercased())
+        }
         var configuration = Configuration()
         configuration.busyMode = .timeout(2)
         let queue = try DatabaseQueue(path: path, configuration: configuration)

@@ -16,4 +16,7 @@ public struct StoreGauges: Sendable, Hashable {
     public var journalRows: Int = 0
     /// Spec files currently rejected.
     public var rejectedSpecFiles: Int = 0
+    /// When the oldest generation still rolling out was accepted: an active cluster whose
+    /// current generation has not converged yet. Nil when every cluster has converged.
+    public var oldestRolloutSince: Date?
 }

@@ -29,6 +29,8 @@ final class GaugeRefresher: Sendable {
             metrics.gauge("certificate_earliest_expiry_seconds", "Seconds until the earliest active certificate expires (negative: expired).")
                 .set(expiry.timeIntervalSinceNow)
         }
+        metrics.gauge("rollout_oldest_seconds", "Age of the oldest generation not converged yet (0: every cluster converged).")
+            .set(g.oldestRolloutSince.map { -$0.timeIntervalSinceNow } ?? 0)
         metrics.gauge("database_size_bytes", "Size of the state database and its write-ahead log.").set(Double(g.databaseBytes))
         metrics.gauge("journal_rows", "Rows in the action journal (pruned by retention).").set(Double(g.journalRows))
         metrics.gauge("spec_files_rejected", "Spec files currently rejected (the last accepted version stays in effect).")

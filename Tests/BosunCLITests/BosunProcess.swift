@@ -61,8 +61,15 @@ struct BosunProcess {
         return process
     }
 
-    static func start(_ arguments: [String], cwd: String? = nil, log: String, environment: [String: String] = [:]) throws -> Process {
+    /// `wrapper` (e.g. `setpriv …` to run as another user) goes in front of the binary.
+    static func start(
+        _ arguments: [String], cwd: String? = nil, log: String, environment: [String: String] = [:], wrapper: [String] = []
+    ) throws -> Process {
         let process = make(arguments, cwd: cwd, environment: environment)
+        if let tool = wrapper.first {
+            process.executableURL = URL(fileURLWithPath: tool)
+            process.arguments = Array(wrapper.dropFirst()) + [binary] + arguments
+        }
         guard FileManager.default.createFile(atPath: log, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.standardOutput = handle
