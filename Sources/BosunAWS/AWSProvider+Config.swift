@@ -29,9 +29,13 @@ extension AWSProvider {
         if !writtenConfigs.withLock({ $0.contains(prefix) }) {
             _ = try await configWrites.run(prefix) { [self] () async throws -> String in
                 for (i, chunk) in chunks.enumerated() {
-                    let request = PutParameterRequest(
-                        Name: Self.chunkName(prefix, i), Value: chunk, Type: "SecureString", Overwrite: true, Tier: "Standard")
-                    _ = try await aws { try await ssm.call("PutParameter", request, as: PutParameterResponse.self) }
+                    let name = Self.chunkName(prefix, i)
+                    let request = PutParameterRequest(Name: name, Value: chunk, Type: "SecureString", Overwrite: true, Tier: "Standard")
+                    do {
+                        _ = try await aws { try await ssm.call("PutParameter", request, as: PutParameterResponse.self) }
+                    } catch {
+                        throw Self.withheld(error, parameter: name)
+                    }
                 }
                 writtenConfigs.withLock { _ = $0.insert(prefix) }
                 return prefix
@@ -80,6 +84,16 @@ extension AWSProvider {
             config.links[group] = members.map { LinkedInstance(index: $0.index, az: $0.az, address: address["\(group)/\($0.index)"]) }
         }
         return config
+    }
+
+    /// A failed `PutParameter` without AWS's message: a validation error quotes the value it
+    /// refused, and that value holds secrets. The code, the retry class and the parameter stay.
+    public static func withheld(_ error: any Error, parameter: String) -> ProviderError {
+        let code = (error as? ProviderError)?.code ?? "PutParameterFailed"
+        let kind = (error as? ProviderError)?.kind ?? .terminal
+        return ProviderError(
+            kind, code: code, message: "ssm:PutParameter \(parameter): \(code) (AWS's message is withheld: it may quote the secret value)",
+            retryAfter: (error as? ProviderError)?.retryAfter)
     }
 
     /// The `bosun:config` value handed to `vmID` and not yet recorded on it, taken (it is

@@ -45,12 +45,17 @@ extension Store {
         }
         var configuration = Configuration()
         configuration.busyMode = .timeout(2)
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        defer { try? queue.close() }
-        try queue.write { db in
-            try db.execute(
-                sql: "INSERT INTO readiness_probes (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at",
-                arguments: [Self.databaseTime(now())])
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            defer { try? queue.close() }
+            try queue.write { db in
+                try db.execute(
+                    sql: "INSERT INTO readiness_probes (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at",
+                    arguments: [Self.databaseTime(now())])
+            }
+        } catch let error as DatabaseError {
+            // SQLite's own words ("database or disk is full"), not the SQL around them.
+            throw StoreError.readOnly(path: path, reason: error.message ?? "\(error.resultCode)")
         }
     }
 }

@@ -33,9 +33,6 @@ final class Readiness: Sendable {
 
     static func reason(_ error: any Error) -> String {
         if case .readOnly(let path, let reason)? = error as? StoreError { return reason + " (\(path))" }
-        let text = "\(error)"
-        // GRDB's description repeats the SQL; the SQLite message is what an operator needs.
-        if let range = text.range(of: "SQLite error ") { return String(text[range.lowerBound...]).components(separatedBy: " - while").first ?? text }
-        return text
+        return "\(error)"
     }
 }
