@@ -121,9 +121,15 @@ public struct SpecComposer: Sendable {
                 return .failure(SpecRejection(issues: [SpecIssue(
                     file: path, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1, path: field, message: "\(relative): \(why)")]))
             case .success(let bytes):
+                // Held to the spec files' rule: text, never bytes read as if they were.
+                guard !bytes.contains(0), let text = String(data: bytes, encoding: .utf8) else {
+                    return .failure(SpecRejection(issues: [SpecIssue(
+                        file: path, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1, path: field,
+                        message: "\(relative): not a UTF-8 text file")]))
+                }
                 references.append(resolved)
                 hasher.update(data: Data(resolved.utf8) + [0] + bytes)
-                return .success((resolved, String(decoding: bytes, as: UTF8.self)))
+                return .success((resolved, text))
             }
         }
 

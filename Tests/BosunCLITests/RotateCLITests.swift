@@ -48,6 +48,8 @@ import Glibc
         #expect(refused.status == 1 && refused.stderr.contains("re-run with --yes"), "\(refused.stderr)")
         let unknown = try bosun(["creds", "rotate", "cfcr", "nope", "--yes", "--progress", "none"])
         #expect(unknown.status == 1 && unknown.stderr.contains("cfcr declares no credential named nope"), "\(unknown.stderr)")
+        let noCluster = try bosun(["creds", "rotate", "nosuch", "kubo_ca", "--yes", "--progress", "none"])
+        #expect(noCluster.status == 1 && noCluster.stderr.contains("no cluster named nosuch"), "\(noCluster.stderr)")
         #expect(try sqlite3(db, "SELECT count(*) FROM rotations") == "0")
         #expect(try sqlite3(db, "SELECT count(*) FROM credential_versions") == "20")
 

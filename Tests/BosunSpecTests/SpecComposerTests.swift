@@ -74,6 +74,10 @@ import Testing
             == "/specs/c.yaml:2:1: vars: missing variables: workers, region (give them in vars: or varsFiles:, or declare them under variables:)")
         #expect(try firstIssue("base: base/k8s.yml\nvars: { name: a, workers: 1, region: r, admin-password: x }\n")
             == "/specs/c.yaml:2:41: vars.admin-password: 'admin-password' is also declared under variables: (a generated credential); one name, one source")
+        try Data([0x6e, 0x61, 0x6d, 0x65, 0x3a, 0x20, 0xff, 0xfe, 0x00, 0x0a]).write(to: URL(fileURLWithPath: dir + "/specs/base/binary.yml"))
+        #expect(try firstIssue("base: base/binary.yml\n") == "/specs/c.yaml:1:7: base: base/binary.yml: not a UTF-8 text file")
+        #expect(try firstIssue("base: [base/k8s.yml]\n").hasPrefix("/specs/c.yaml:1:7: base: expected a string"))
+        #expect(try firstIssue("base: base/k8s.yml\nops: ops/big.yml\n") == "/specs/c.yaml:2:6: ops: expected a list, got the string 'ops/big.yml'")
         #expect(try firstIssue("base: base/k8s.yml\nbsae: x\n")
             == "/specs/c.yaml:2:1: bsae: unknown field; did you mean 'base'?")
         // The composed spec is validated like any spec, named as composed.
