@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Value types shared by every layer: specs, sizes, policies.
@@ -44,13 +45,14 @@ let package = Package(
                 .embedInCode("v0012_rotations.sql"),
                 .embedInCode("v0013_composition.sql"),
                 .embedInCode("v0014_readiness.sql"),
+                .embedInCode("v0015_local_provider.sql"),
             ]
         ),
         // YAML decoding, validation, canonical hashing, directory listing and watching.
         .target(
             name: "BosunSpec",
             dependencies: [
-                "BosunModel", "BosunCompose",
+                "BosunModel", "BosunCompose", "BosunJobCatalog",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -90,6 +92,19 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // The local provider: VMs are runit trees on loopback addresses, disks directories,
+        // load balancers haproxy processes; jobs come from the job catalog (`jobs/`).
+        .target(
+            name: "BosunLocal",
+            dependencies: [
+                "BosunModel", "BosunProvider", "BosunJobCatalog",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        // The built-in job catalog of the local provider, embedded in the binary.
+        .target(name: "BosunJobCatalog", path: "jobs", resources: [.embedInCode("etcd.yml")]),
         // The AWS provider: EC2, EBS, ELBv2 and SSM over their HTTP APIs (SigV4, Query/XML, JSON).
         .target(
             name: "BosunAWS",
@@ -130,7 +145,7 @@ let package = Package(
             name: "bosun",
             dependencies: [
                 "CMalloc", "BosunModel", "BosunSpec", "BosunStore", "BosunCredentials", "BosunController", "BosunProvider", "BosunSim", "BosunPlanner", "BosunAWS",
-                "BosunCompose",
+                "BosunCompose", "BosunLocal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -146,7 +161,7 @@ let package = Package(
         .testTarget(
             name: "BosunControllerTests",
             dependencies: ["BosunController", "BosunStore", "BosunSpec", "BosunPlanner", "BosunProvider", "BosunSim", "BosunModel", "BosunCredentials", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "BosunCLITests", dependencies: ["BosunStore"]),
+        .testTarget(name: "BosunCLITests", dependencies: ["BosunStore", "BosunLocal"]),
         .testTarget(name: "BosunCredentialsTests", dependencies: ["BosunCredentials", "BosunModel", "BosunSpec"]),
         .testTarget(name: "BosunPlannerTests", dependencies: ["BosunPlanner", "BosunModel", "BosunProvider"]),
         .testTarget(name: "BosunSimTests", dependencies: ["BosunSim", "BosunProvider", "BosunProviderConformance"]),

@@ -18,6 +18,7 @@ public enum EmbeddedMigrations {
         ("v0012_rotations", text(PackageResources.v0012_rotations_sql)),
         ("v0013_composition", text(PackageResources.v0013_composition_sql)),
         ("v0014_readiness", text(PackageResources.v0014_readiness_sql)),
+        ("v0015_local_provider", text(PackageResources.v0015_local_provider_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }

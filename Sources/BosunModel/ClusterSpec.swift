@@ -59,6 +59,8 @@ public struct ClusterSpec: Sendable, Hashable, Codable {
 public enum ProviderKind: String, Sendable, Hashable, Codable, CaseIterable {
     case sim
     case aws
+    /// Processes on this machine: runit trees on loopback addresses, haproxy, the job catalog.
+    case local
 }
 
 /// Kubernetes-level settings of a cluster.

@@ -4,6 +4,8 @@ import Yams
 /// The field-by-field rules of `spec-format.md`, applied over a `NodeReader`.
 struct ClusterReader {
     let r: NodeReader
+    /// The job names `provider: local` clusters may use.
+    var localJobs = LocalJobNames.current
 
     init(_ reader: NodeReader) { r = reader }
 
@@ -33,6 +35,7 @@ struct ClusterReader {
         let groups = required(f, "groups") { node, path in
             self.groups(node, path, clusterUpdate: update ?? .defaults)
         }
+        if provider == .local { localRules(f, groups: groups, catalog: localJobs) }
         let aws: AWSClusterSettings?? = f["aws"].map { node in awsBlock(node, f.path("aws"), provider: provider, groups: groups) }
         // Variables and the references to them: an absent `variables:` is nil, so specs without
         // any keep their canonical form; references are checked against whatever was declared.

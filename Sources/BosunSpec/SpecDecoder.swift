@@ -9,7 +9,12 @@ public struct SpecDecoder: Sendable {
     /// decoded spec of each file keyed by its content *and* this version, so a Bosun whose
     /// validation differs never trusts an older result: bump it with any change to decoding,
     /// validation, defaults or the canonical form.
-    public static let validatorVersion = "spec-v1"
+    /// The operator's job catalog (`provider: local`) is part of it: a job it gains or loses
+    /// changes which specs are valid.
+    public static var validatorVersion: String {
+        let jobs = LocalJobNames.current
+        return jobs.origin == "built-in jobs" ? "spec-v2" : "spec-v2+jobs:" + jobs.fingerprint
+    }
 
     public init() {}
 

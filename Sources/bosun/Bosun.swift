@@ -37,7 +37,7 @@ struct Bosun: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, ApplyCommand.self, PlanCommand.self, ValidateCommand.self, RenderCommand.self, StatusCommand.self,
             EventsCommand.self, DriftCommand.self, HealCommand.self, DeleteCommand.self, DisksCommand.self, CredsCommand.self, SimCommand.self,
-            BenchCommand.self,
+            LocalCommand.self, AgentCommand.self, BenchCommand.self,
         ]
     )
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BosunAWS
 import BosunController
+import BosunLocal
 import BosunModel
 import BosunProvider
 import BosunSim
@@ -22,6 +23,8 @@ struct ControllerFactory {
         progress: ProgressSink = ProgressSink(), keyFile: KeyFileOptions? = nil,
         metrics: ControllerMetrics? = nil
     ) throws {
+        // Spec validation reads the operator's job catalog from the environment (once).
+        if let catalog = providers.local.catalogPath { setenv("BOSUN_JOB_CATALOG", catalog, 1) }
         store = try global.openStore(create: createStore)
         let simPath = providers.simPath(stateDatabase: global.databasePath)
         do {
@@ -35,7 +38,10 @@ struct ControllerFactory {
         awsCalls = aws.calls
         var handles = [ProviderKind.sim: ProviderHandle(infrastructure: sim, agent: sim, bucket: TokenBucket(ratePerSecond: policy.rateLimit))]
         handles[.aws] = aws.sweepHandle()  // for the drift sweep; passes use the spec's region
-        let registry = ProviderRegistry(handles, resolvers: [.aws: { try aws.handle(for: $0) }])
+        // The local provider opens on first use: a controller of sim or aws clusters never
+        // creates its directory.
+        let local = LocalHandles(options: providers.local, stateDatabase: global.databasePath, bucket: TokenBucket(ratePerSecond: policy.rateLimit))
+        let registry = ProviderRegistry(handles, resolvers: [.aws: { try aws.handle(for: $0) }, .local: { try local.handle(for: $0) }])
         let owner = LeaseOwner.name(role: role)
         let seed = UInt64(UInt32(truncatingIfNeeded: getpid())) &* 0x9E37_79B9 &+ UInt64(Date().timeIntervalSince1970 * 1000)
         reconciler = Reconciler(

@@ -1,3 +1,4 @@
+import BosunLocal
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -35,6 +36,12 @@ struct BosunProcess {
 
     /// Runs to completion and captures everything.
     static func run(_ arguments: [String], cwd: String? = nil, environment: [String: String] = [:]) throws -> Result {
+        if cwd == nil {
+            // posix_spawn and waitpid: Foundation's waitUntilExit can miss the child's exit
+            // in a process whose threads do not all block SIGCHLD, and then waits forever.
+            let done = try Command.run([binary] + arguments, environment: make(arguments, cwd: nil, environment: environment).environment)
+            return Result(status: done.status, stdout: done.output, stderr: done.errors)
+        }
         let process = make(arguments, cwd: cwd, environment: environment)
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

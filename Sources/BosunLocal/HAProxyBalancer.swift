@@ -1,0 +1,102 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One load balancer: an haproxy in master-worker mode, TCP, health-checking its members'
+/// plain-HTTP health endpoint. The config file is the source of truth (a reload drops servers
+/// added at run time), so every membership change rewrites it and reloads; draining goes
+/// through the admin socket first, so a member leaves without cutting a connection short.
+struct HAProxyBalancer: Sendable {
+    let directory: String
+    let name: String
+    let address: String
+
+    struct Member: Sendable, Hashable {
+        var vmID: String
+        var address: String
+    }
+
+    var configPath: String { directory + "/haproxy.cfg" }
+    var adminSocket: String { directory + "/admin.sock" }
+    var masterSocket: String { directory + "/master.sock" }
+    var log: String { directory + "/haproxy.log" }
+
+    /// The whole configuration for `members`, forwarding `port` and checking `check`.
+    func config(port: Int, checkPort: Int?, checkPath: String?, members: [Member]) -> String {
+        var lines = [
+            "# Written by bosun (local provider); rewritten on every membership change.",
+            "global",
+            "    stats socket \(adminSocket) mode 600 level admin expose-fd listeners",
+            "    pidfile \(directory)/haproxy.pid",
+            "    hard-stop-after 30s",
+            "defaults",
+            "    mode tcp",
+            // A connection to a member that just died is retried on another one, so clients
+            // see nothing in the second before the health check marks it down.
+            "    retries 3",
+            "    option redispatch",
+            "    timeout connect 1s",
+            "    timeout client 1h",
+            "    timeout server 1h",
+            "    timeout check 1s",
+            "frontend lb",
+            "    bind \(address):\(port)",
+            "    default_backend members",
+            "backend members",
+            "    balance roundrobin",
+        ]
+        var serverOptions = "check inter 500ms fall 2 rise 2"
+        if let checkPort, let checkPath {
+            lines += ["    option httpchk", "    http-check send meth GET uri \(checkPath)", "    http-check expect status 200"]
+            serverOptions += " port \(checkPort) on-marked-down shutdown-sessions"
+        }
+        for member in members.sorted(by: { $0.vmID < $1.vmID }) {
+            lines.append("    server \(member.vmID) \(member.address):\(port) \(serverOptions)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Writes the config (checked by `haproxy -c` first) and starts haproxy, or reloads the
+    /// running one. `running` is the recorded process, if any is still alive.
+    func apply(config text: String, running: ProcessTree.Handle?) throws -> ProcessTree.Handle {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let candidate = configPath + ".new"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: candidate))
+        let check = try Command.run(["/usr/sbin/haproxy", "-c", "-q", "-f", candidate])
+        guard check.status == 0 else {
+            throw LocalError.terminal("InvalidConfig", "haproxy refused the config of load balancer \(name): \(check.errors.prefix(400))")
+        }
+        guard rename(candidate, configPath) == 0 else { throw LocalError.terminal("LocalFailure", "cannot write \(configPath)") }
+        if let running, ProcessTree.isAlive(running) {
+            let answer = try UnixSocket.request(masterSocket, "reload")
+            // 2.6 answers nothing on success; anything else is haproxy's complaint.
+            if answer.lowercased().contains("fail") { throw LocalError.retryable("ReloadFailed", "haproxy \(name): \(answer.prefix(200))") }
+            return running
+        }
+        unlink(masterSocket)
+        unlink(adminSocket)
+        let handle = try ProcessTree.spawnDetached(["/usr/sbin/haproxy", "-W", "-S", masterSocket, "-f", configPath], log: log)
+        guard RunitService.wait(5, { FileManager.default.fileExists(atPath: adminSocket) }) else {
+            throw LocalError.retryable("StartFailed", "haproxy for \(name) did not start; see \(log)")
+        }
+        return handle
+    }
+
+    /// Sets a server's administrative state (`ready`, `drain`, `maint`) on the running worker.
+    func setState(_ vmID: String, _ state: String) throws {
+        _ = try UnixSocket.request(adminSocket, "set server members/\(vmID) state \(state)")
+    }
+
+    /// Servers by name with haproxy's status (`UP`, `DOWN`, `MAINT`, `DRAIN`, …).
+    func serverStatus() throws -> [String: String] {
+        let csv = try UnixSocket.request(adminSocket, "show stat")
+        var out: [String: String] = [:]
+        for line in csv.split(separator: "\n") where line.hasPrefix("members,") {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard fields.count > 17, fields[1] != "BACKEND" else { continue }
+            out[String(fields[1])] = String(fields[17])
+        }
+        return out
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// One job of the catalog: how the local provider's agent runs it on a VM. Templates are
+/// Mustache over the context of `JobContext` (`{{address}}`, `{{p.etcd.tls.ca}}`, …).
+public struct JobDefinition: Sendable, Codable, Hashable {
+    /// The name a spec's `jobs:` uses.
+    public var name: String
+    /// `etcd`: the agent manages etcd membership when a member starts with an empty data dir.
+    public var membership: String?
+    /// Properties the job reads, by dotted path: required, or a default.
+    public var properties: [String: PropertyRule]?
+    /// Files written into the job's directory before each start.
+    public var files: [JobFile]?
+    /// argv of the job, each element a template. It runs in the foreground under runit.
+    public var command: [String]
+    /// Plain-HTTP health endpoint on the VM's address: 200 means healthy.
+    public var health: HealthCheck?
+    /// What a load balancer in front of the job's group forwards to.
+    public var loadBalancer: BalancedPort?
+    /// What happens before the job is stopped.
+    public var drain: Drain?
+
+    public struct PropertyRule: Sendable, Codable, Hashable {
+        public var required: Bool?
+        public var `default`: PropertyDefault?
+    }
+
+    /// A default value: a string or a number, as written.
+    public enum PropertyDefault: Sendable, Codable, Hashable {
+        case string(String)
+        case number(Double)
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let n = try? c.decode(Double.self) { self = .number(n) } else { self = .string(try c.decode(String.self)) }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.singleValueContainer()
+            switch self {
+            case .string(let s): try c.encode(s)
+            case .number(let n): try c.encode(n)
+            }
+        }
+
+        var rendered: String {
+            switch self {
+            case .string(let s): s
+            case .number(let n): n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n)
+            }
+        }
+    }
+
+    public struct JobFile: Sendable, Codable, Hashable {
+        /// Relative to the job's directory; no `..`.
+        public var path: String
+        public var content: String
+        /// Written with mode 0600 instead of 0644.
+        public var secret: Bool?
+    }
+
+    public struct HealthCheck: Sendable, Codable, Hashable {
+        public var port: Int
+        public var path: String
+    }
+
+    public struct BalancedPort: Sendable, Codable, Hashable {
+        public var port: Int
+    }
+
+    public struct Drain: Sendable, Codable, Hashable {
+        /// How long connections get after the member leaves the load balancer, e.g. `300ms`.
+        public var grace: String?
+
+        var graceSeconds: Double {
+            guard let grace else { return 0 }
+            if grace.hasSuffix("ms"), let n = Double(grace.dropLast(2)) { return n / 1000 }
+            if grace.hasSuffix("s"), let n = Double(grace.dropLast()) { return n }
+            return 0
+        }
+    }
+
+    /// What is wrong with the definition, or nil: checked when the catalog loads.
+    var problem: String? {
+        if name.isEmpty || name.count > 63 || !name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
+            return "name '\(name)' must be 1 to 63 letters, digits, '-' or '_'"
+        }
+        if command.isEmpty { return "command is empty" }
+        if let membership, membership != "etcd" { return "membership '\(membership)' is unknown (known: etcd)" }
+        for file in files ?? [] where file.path.hasPrefix("/") || file.path.split(separator: "/").contains("..") || file.path.isEmpty {
+            return "file path '\(file.path)' must stay inside the job's directory"
+        }
+        if let health, !(1...65535).contains(health.port) { return "health.port \(health.port) is not a port" }
+        if let lb = loadBalancer, !(1...65535).contains(lb.port) { return "loadBalancer.port \(lb.port) is not a port" }
+        return nil
+    }
+}
