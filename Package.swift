@@ -164,6 +164,7 @@ let package = Package(
         .testTarget(name: "BosunCLITests", dependencies: ["BosunStore", "BosunLocal"]),
         .testTarget(name: "BosunCredentialsTests", dependencies: ["BosunCredentials", "BosunModel", "BosunSpec"]),
         .testTarget(name: "BosunPlannerTests", dependencies: ["BosunPlanner", "BosunModel", "BosunProvider"]),
+        .testTarget(name: "BosunLocalTests", dependencies: ["BosunLocal", "BosunJobCatalog", "BosunModel", "BosunProvider"]),
         .testTarget(name: "BosunSimTests", dependencies: ["BosunSim", "BosunProvider", "BosunProviderConformance"]),
         .testTarget(
             name: "BosunAWSTests",

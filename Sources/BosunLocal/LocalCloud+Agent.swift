@@ -10,7 +10,9 @@ extension LocalCloud: NodeAgent {
 
     private func runningVM(_ vmID: String) throws(ProviderError) -> VM {
         guard let vm = try read({ db in try vmRow(db, vmID) })?.vm else { throw LocalError.terminal("NotFound", "VM \(vmID) does not exist") }
-        guard vm.state == .running else { throw LocalError.retryable("IncorrectState", "VM \(vmID) is not running") }
+        // A local VM is never booting: one that is not running has crashed or was stopped, and
+        // waiting does not bring it back; the next pass starts it.
+        guard vm.state == .running else { throw LocalError.terminal("IncorrectState", "VM \(vmID) is stopped (its process tree is gone)") }
         return vm
     }
 
@@ -116,14 +118,21 @@ extension LocalCloud: NodeAgent {
         case .down: return FileManager.default.fileExists(atPath: service.directory + "/down") ? .stopped : .starting
         case .finish: return .failed
         case .run:
-            guard let check = catalog.jobs[job]?.health, let address = vm.address else { return .running }
-            if HTTPProbe.isHealthy(address: address, port: check.port, path: check.path) { return .running }
+            let up = secondsUp(service)
+            guard let check = catalog.jobs[job]?.health, let address = vm.address else { return up >= Self.settleSeconds ? .running : .starting }
+            if HTTPProbe.isHealthy(address: address, port: check.port, path: check.path) {
+                return up >= Self.settleSeconds ? .running : .starting
+            }
             // Up for a while and still not healthy: failed; before that, starting.
-            let up = (try? String(contentsOfFile: service.directory + "/supervise/stat", encoding: .utf8)) != nil
-                ? secondsUp(service) : 0
             return up > 60 ? .failed : .starting
         }
     }
+
+    /// A job counts as running only once it has been up this long and answers its health
+    /// check, as BOSH waits out `update_watch_time`: a server that has just opened its health
+    /// endpoint may not serve its clients yet (etcd answered one write in forty with an
+    /// HTTP/1 reply where gRPC was due, right after a restart).
+    static let settleSeconds: TimeInterval = 1
 
     private func secondsUp(_ service: RunitService) -> TimeInterval {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: service.directory + "/supervise/pid"),

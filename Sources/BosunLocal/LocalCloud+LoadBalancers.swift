@@ -40,8 +40,21 @@ extension LocalCloud {
             let grace = (try? drainGrace(vmID)) ?? 0.3
             if grace > 0 { try await Task.sleep(for: .milliseconds(Int(grace * 1000))) }
         }
-        try write { db in try db.execute(sql: "DELETE FROM lb_members WHERE lb = ? AND vm_id = ?", arguments: [lb, vmID]) }
-        try reconfigure(lb)
+        let handle = try lbHandle(lb)
+        let empty = try write { db -> Bool in
+            try db.execute(sql: "DELETE FROM lb_members WHERE lb = ? AND vm_id = ?", arguments: [lb, vmID])
+            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM lb_members WHERE lb = ?", arguments: [lb]) == 0 else { return false }
+            // The last member gone (a teardown): the load balancer goes too, as it came with
+            // the first; no haproxy outlives its cluster.
+            try db.execute(sql: "DELETE FROM lbs WHERE name = ?", arguments: [lb])
+            return true
+        }
+        if empty {
+            if let handle { ProcessTree.killTree(handle) }
+            try? FileManager.default.removeItem(atPath: lbDirectory(lb))
+        } else {
+            try reconfigure(lb)
+        }
     }
 
     func balancer(_ lb: String) throws(ProviderError) -> HAProxyBalancer? {
@@ -141,9 +154,5 @@ public struct LocalLoadBalancer: Sendable, Codable {
         public var vmID: String
         /// haproxy's view: UP, DOWN, DRAIN, MAINT, or `-` when it does not run.
         public var status: String
-
-        enum CodingKeys: String, CodingKey {
-            case vmID = "vm_id", status
-        }
     }
 }

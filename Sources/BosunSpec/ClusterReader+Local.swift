@@ -4,8 +4,8 @@ import Yams
 /// Rules only `provider: local` has (`docs/spec-format.md`).
 extension ClusterReader {
     /// `region` is the cluster's address block `127.A.B`; every job must be in the job catalog.
-    func localRules(_ f: Fields, groups: [GroupSpec]?, catalog: LocalJobNames) {
-        if let node = f["region"], let text = node.string, !Self.isLoopbackBlock(text) {
+    func localRules(_ f: Fields, region: String?, groups: [GroupSpec]?, catalog: LocalJobNames) {
+        if let node = f["region"], let text = region, !Self.isLoopbackBlock(text) {
             r.fail(node, "region", "for provider 'local', the cluster's address block: 127.A.B with A 1–254 and B 0–255 (127.0.x is the host's own)")
         }
         guard let groups, case .sequence(let items)? = f["groups"] else { return }

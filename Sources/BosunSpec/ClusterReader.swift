@@ -35,7 +35,7 @@ struct ClusterReader {
         let groups = required(f, "groups") { node, path in
             self.groups(node, path, clusterUpdate: update ?? .defaults)
         }
-        if provider == .local { localRules(f, groups: groups, catalog: localJobs) }
+        if provider == .local { localRules(f, region: region ?? nil, groups: groups, catalog: localJobs) }
         let aws: AWSClusterSettings?? = f["aws"].map { node in awsBlock(node, f.path("aws"), provider: provider, groups: groups) }
         // Variables and the references to them: an absent `variables:` is nil, so specs without
         // any keep their canonical form; references are checked against whatever was declared.

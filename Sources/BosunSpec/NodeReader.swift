@@ -194,7 +194,8 @@ final class NodeReader {
     where E.RawValue == String {
         guard let text = string(node, path) else { return nil }
         guard let value = E(rawValue: text) else {
-            let allowed = E.allCases.map { "'\($0.rawValue)'" }.joined(separator: " or ")
+            let names = E.allCases.map { "'\($0.rawValue)'" }
+            let allowed = names.count > 2 ? names.dropLast().joined(separator: ", ") + " or " + names.last! : names.joined(separator: " or ")
             fail(node, path, "must be \(allowed), got \(Self.quote(text))")
             return nil
         }

@@ -112,6 +112,18 @@ import Glibc
             ["/usr/bin/etcdctl", "--endpoints=\(endpoint)", "--cacert=\(tls)/ca.pem", "--dial-timeout=1s", "--command-timeout=1s", "put", "/x", "y"],
             environment: ["ETCDCTL_API": "3"])
         #expect(anonymous.status != 0)
+        // What the operator sees of the provider.
+        let listed = try vms()
+        #expect(listed.count == 3)
+        #expect(Set(listed.compactMap { $0["address"] as? String }) == ["\(block).10", "\(block).11", "\(block).12"])
+        #expect(listed.allSatisfy { ($0["jobs"] as? [[String: Any]])?.first?["state"] as? String == "running" })
+        let lbs = try bosun(["local", "lbs"])
+        #expect(lbs.status == 0 && lbs.stdout.contains("\(block).1:2379") && lbs.stdout.components(separatedBy: "=UP").count == 4, "\(lbs.stdout)")
+        let disks = try bosun(["local", "disks", "--json"])
+        let diskRows = try JSONSerialization.jsonObject(with: Data(disks.stdout.utf8)) as? [[String: Any]] ?? []
+        #expect(diskRows.count == 3 && diskRows.allSatisfy { $0["attached_to"] is String })
+        let unknown = try bosun(["local", "kill", "vm-nosuch"])
+        #expect(unknown.status == 1 && unknown.stderr.contains("no such local VM: vm-nosuch"))
         var acked: [Int] = []
 
         // 2. A rolling properties change: every member restarts, drained first. Target: 0.
@@ -195,6 +207,53 @@ import Glibc
         #expect(newCA != oldCA && !newCA.isEmpty)
         try fetchClientCredentials()
         #expect(healthyMembers() == 3)
+        readBack(result.acked)
+    }
+
+    /// The member that leads, by the address its metrics say `etcd_server_is_leader 1` on.
+    func leaderAddress() throws -> String? {
+        for vm in try vms() {
+            guard let address = vm["address"] as? String else { continue }
+            let metrics = try? Command.run(["/usr/bin/curl", "-sf", "-m", "1", "http://\(address):2381/metrics"])
+            if metrics?.output.contains("etcd_server_is_leader 1") == true { return address }
+        }
+        return nil
+    }
+
+    @Test func aFollowerKilledDuringARolloutCostsAtMostOneElection() async throws {
+        try apply()
+        try fetchClientCredentials()
+        #expect(healthyMembers() == 3)
+        let writer = EtcdWriter(endpoint: endpoint, tls: tls)
+        writer.start()
+        try await BosunProcess.waitFor("the writer's first writes", timeout: .seconds(10)) { writer.writes >= 5 }
+        try edit { $0.replacingOccurrences(of: "        tls: ((etcd_tls))", with: "        tls: ((etcd_tls))\n        heartbeat_ms: 120") }
+        let rollout = try BosunProcess.start(["apply", "--specs", specs, "--progress", "plain", "--db", db], log: dir + "/rollout.log")
+        // Once the first member runs the new flags, crash a member the rollout has not reached
+        // and that does not lead: the guard must not take the third one down meanwhile.
+        try await BosunProcess.waitFor("the first member restarted", timeout: .seconds(60)) {
+            self.etcdCommandLines().contains { $0.contains("--heartbeat-interval=120") }
+        }
+        let leader = try leaderAddress()
+        let victim = try #require(try vms().first { vm in
+            let address = vm["address"] as? String
+            let updated = etcdCommandLines().contains { $0.contains("--heartbeat-interval=120") && $0.contains("https://\(address ?? "?"):2379") }
+            return address != leader && !updated
+        }?["id"] as? String)
+        #expect(try bosun(["local", "kill", victim]).status == 0)
+        // The rollout may end failed (an action on the crashed VM fails at once: it is stopped),
+        // or heal it; either way it never takes a second member down while one is.
+        let status = try await BosunProcess.waitExit(rollout, timeout: .seconds(120))
+        let log = (try? String(contentsOfFile: dir + "/rollout.log", encoding: .utf8)) ?? ""
+        #expect(status == 0 || log.contains("is stopped (its process tree is gone)"), "\(log)")
+        // The next apply heals it and puts every member on the new flags.
+        let converged = try bosun(["apply", "--specs", specs, "--progress", "plain"])
+        #expect(converged.status == 0)
+        try await BosunProcess.waitFor("all members healthy", timeout: .seconds(30)) { self.healthyMembers() == 3 }
+        let result = writer.stop()
+        print("local-etcd: follower killed during a rollout: \(result.acked.count) writes acknowledged, \(result.failed.count) failed")
+        #expect(result.failed.count <= 3, "failed writes: \(result.failed)")
+        #expect(etcdCommandLines().filter { $0.contains("--heartbeat-interval=120") }.count == 3)
         readBack(result.acked)
     }
 }

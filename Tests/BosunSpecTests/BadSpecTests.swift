@@ -72,7 +72,7 @@ import Testing
         Case(label: "name as number", yaml: r("name: demo", "name: 2024"),
              error: "c.yaml:1:7: name: expected a string, got the integer 2024; quote it: \"2024\""),
         Case(label: "unknown provider", yaml: r("provider: sim", "provider: gce"),
-             error: "c.yaml:2:11: provider: must be 'sim' or 'aws', got 'gce'"),
+             error: "c.yaml:2:11: provider: must be 'sim', 'aws' or 'local', got 'gce'"),
         Case(label: "aws without region", yaml: r("provider: sim", "provider: aws"),
              error: "c.yaml:1:1: region: required for provider 'aws'"),
         Case(label: "version as float", yaml: r("version: \"1.31.2\"", "version: 1.31"),

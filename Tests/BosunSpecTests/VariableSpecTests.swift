@@ -42,7 +42,7 @@ import Testing
 
     static let cases: [Case] = [
         Case(label: "unknown variable type", yaml: r("type: password", "type: passwrd"),
-             error: "c.yaml:6:35: variables[0].type: must be 'password' or 'certificate' or 'rsa' or 'ssh', got 'passwrd'"),
+             error: "c.yaml:6:35: variables[0].type: must be 'password', 'certificate', 'rsa' or 'ssh', got 'passwrd'"),
         Case(label: "bad variable name", yaml: r("name: admin-password", "name: admin password"),
              error: "c.yaml:6:13: variables[0].name: must be 1 to 128 characters of letters, digits, '-' and '_', starting with a letter or digit, got 'admin password'"),
         Case(label: "duplicate variable", yaml: r("name: sa-key", "name: ca"),
@@ -72,7 +72,7 @@ import Testing
         Case(label: "bad extended key usage", yaml: r("[client_auth, server_auth]", "[client_auth, code_signing]"),
              error: "c.yaml:12:108: variables[2].options.extended_key_usage[1]: must be 'client_auth' or 'server_auth', got 'code_signing'"),
         Case(label: "bad key usage", yaml: r("is_ca: true, common_name: root", "is_ca: true, key_usage: [sign]"),
-             error: "c.yaml:9:41: variables[1].options.key_usage[0]: must be 'digital_signature' or 'non_repudiation' or 'key_encipherment' or 'data_encipherment' or 'key_agreement' or 'key_cert_sign' or 'crl_sign' or 'encipher_only' or 'decipher_only', got 'sign'"),
+             error: "c.yaml:9:41: variables[1].options.key_usage[0]: must be 'digital_signature', 'non_repudiation', 'key_encipherment', 'data_encipherment', 'key_agreement', 'key_cert_sign', 'crl_sign', 'encipher_only' or 'decipher_only', got 'sign'"),
         Case(label: "duration as a string", yaml: r("is_ca: true, common_name: root", "is_ca: true, duration: \"30d\""),
              error: "c.yaml:9:39: variables[1].options.duration: expected an integer from 1 to 36500, got the string '30d'"),
         Case(label: "duration zero", yaml: r("is_ca: true, common_name: root", "is_ca: true, duration: 0"),
