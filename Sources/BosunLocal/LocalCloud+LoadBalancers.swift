@@ -10,24 +10,23 @@ extension LocalCloud {
     public func register(lb: String, vmID: String) async throws {
         guard let vm = try read({ db in try vmRow(db, vmID) })?.vm else { throw LocalError.terminal("NotFound", "VM \(vmID) does not exist") }
         let (port, check) = try balancedPort(vmID)
-        let changed = try write { db -> Bool in
-            if try Row.fetchOne(db, sql: "SELECT 1 FROM lbs WHERE name = ?", arguments: [lb]) == nil {
-                let prefix = try block(db, cluster: vm.cluster, region: region)
-                let taken = Set(try String.fetchAll(db, sql: "SELECT address FROM lbs"))
-                guard let address = (1...9).map({ "\(prefix).\($0)" }).first(where: { !taken.contains($0) }) else {
-                    throw LocalError.terminal("AddressesExhausted", "block \(prefix) has no free load balancer address (.1–.9)")
+        try withLock(lb) {
+            try write { db in
+                if try Row.fetchOne(db, sql: "SELECT 1 FROM lbs WHERE name = ?", arguments: [lb]) == nil {
+                    let prefix = try block(db, cluster: vm.cluster, region: region)
+                    let taken = Set(try String.fetchAll(db, sql: "SELECT address FROM lbs"))
+                    guard let address = (1...9).map({ "\(prefix).\($0)" }).first(where: { !taken.contains($0) }) else {
+                        throw LocalError.terminal("AddressesExhausted", "block \(prefix) has no free load balancer address (.1–.9)")
+                    }
+                    try db.execute(
+                        sql: "INSERT INTO lbs (name, cluster, address, port, check_port, check_path) VALUES (?, ?, ?, ?, ?, ?)",
+                        arguments: [lb, vm.cluster, address, port, check?.port, check?.path])
                 }
-                try db.execute(
-                    sql: "INSERT INTO lbs (name, cluster, address, port, check_port, check_path) VALUES (?, ?, ?, ?, ?, ?)",
-                    arguments: [lb, vm.cluster, address, port, check?.port, check?.path])
+                try db.execute(sql: "INSERT OR IGNORE INTO lb_members (lb, vm_id) VALUES (?, ?)", arguments: [lb, vmID])
             }
-            let before = db.totalChangesCount
-            try db.execute(sql: "INSERT OR IGNORE INTO lb_members (lb, vm_id) VALUES (?, ?)", arguments: [lb, vmID])
-            return db.totalChangesCount != before
+            // Applied even when it was a member already: a crashed haproxy is started again.
+            try reconfigureLocked(lb)
         }
-        // Applied even when already a member: a crashed haproxy is started again.
-        _ = changed
-        try reconfigure(lb)
     }
 
     public func deregister(lb: String, vmID: String) async throws {
@@ -40,20 +39,22 @@ extension LocalCloud {
             let grace = (try? drainGrace(vmID)) ?? 0.3
             if grace > 0 { try await Task.sleep(for: .milliseconds(Int(grace * 1000))) }
         }
-        let handle = try lbHandle(lb)
-        let empty = try write { db -> Bool in
-            try db.execute(sql: "DELETE FROM lb_members WHERE lb = ? AND vm_id = ?", arguments: [lb, vmID])
-            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM lb_members WHERE lb = ?", arguments: [lb]) == 0 else { return false }
-            // The last member gone (a teardown): the load balancer goes too, as it came with
-            // the first; no haproxy outlives its cluster.
-            try db.execute(sql: "DELETE FROM lbs WHERE name = ?", arguments: [lb])
-            return true
-        }
-        if empty {
-            if let handle { ProcessTree.killTree(handle) }
-            try? FileManager.default.removeItem(atPath: lbDirectory(lb))
-        } else {
-            try reconfigure(lb)
+        try withLock(lb) {
+            let handle = try lbHandle(lb)
+            let empty = try write { db -> Bool in
+                try db.execute(sql: "DELETE FROM lb_members WHERE lb = ? AND vm_id = ?", arguments: [lb, vmID])
+                guard try Int.fetchOne(db, sql: "SELECT count(*) FROM lb_members WHERE lb = ?", arguments: [lb]) == 0 else { return false }
+                // The last member gone (a teardown): the load balancer goes too, as it came with
+                // the first; no haproxy outlives its cluster.
+                try db.execute(sql: "DELETE FROM lbs WHERE name = ?", arguments: [lb])
+                return true
+            }
+            if empty {
+                if let handle { ProcessTree.killTree(handle) }
+                try? FileManager.default.removeItem(atPath: lbDirectory(lb))
+            } else {
+                try reconfigureLocked(lb)
+            }
         }
     }
 
@@ -73,17 +74,19 @@ extension LocalCloud {
         }
     }
 
-    /// Rewrites the load balancer's config from its members and starts or reloads haproxy,
-    /// one change at a time per load balancer.
-    func reconfigure(_ lb: String) throws(ProviderError) {
+    /// Runs `body` holding the load balancer's lock: one membership change at a time per load
+    /// balancer, across every process that opens the root. The lock file lives beside the
+    /// load balancer's directory, which goes when its last member does.
+    private func withLock<T>(_ lb: String, _ body: () throws -> T) throws(ProviderError) -> T {
         do {
-            try FileManager.default.createDirectory(atPath: lbDirectory(lb), withIntermediateDirectories: true)
-            try FileLock.with(lbDirectory(lb) + "/.lock") { try self.reconfigureLocked(lb) }
+            try FileManager.default.createDirectory(atPath: root + "/lbs", withIntermediateDirectories: true)
+            return try FileLock.with(root + "/lbs/." + lb + ".lock", body)
         } catch {
             throw LocalError.wrap(error)
         }
     }
 
+    /// Rewrites the load balancer's config from its members and starts or reloads haproxy.
     private func reconfigureLocked(_ lb: String) throws {
         let (row, members) = try read { db -> (Row?, [HAProxyBalancer.Member]) in
             let row = try Row.fetchOne(db, sql: "SELECT * FROM lbs WHERE name = ?", arguments: [lb])

@@ -208,6 +208,15 @@ import Glibc
         try fetchClientCredentials()
         #expect(healthyMembers() == 3)
         readBack(result.acked)
+
+        // Deleting the cluster leaves no process of it behind: its VMs and its haproxy go, its
+        // disks stay (orphaned, as on any cloud).
+        try FileManager.default.removeItem(atPath: spec)
+        let deleted = try bosun(["delete", "local-etcd", "--yes", "--specs", specs, "--progress", "none"])
+        #expect(deleted.status == 0, "\(deleted.stdout)\(deleted.stderr)")
+        #expect(LocalProcesses.pids(under: dir + "/bosun-local").isEmpty)
+        #expect(try bosun(["local", "lbs", "--json"]).stdout.filter { !$0.isWhitespace } == "[]")
+        #expect(try bosun(["local", "disks", "--json"]).stdout.components(separatedBy: "\"instance_id\"").count == 4)
     }
 
     /// The member that leads, by the address its metrics say `etcd_server_is_leader 1` on.
