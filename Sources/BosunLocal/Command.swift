@@ -30,7 +30,9 @@ public enum Command {
         let (pid, out, err) = try spawning.withLock { _ in try spawn(argv, env) }
         let (output, errors) = drain(out, err)
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { throw LocalError.terminal("SpawnFailed", "lost \(argv[0]): \(String(cString: strerror(errno)))") }
+        }
         let code: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return Result(status: code, output: output, errors: errors)
     }

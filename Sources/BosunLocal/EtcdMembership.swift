@@ -7,6 +7,9 @@ import Foundation
 /// `--initial-cluster-state existing`.
 struct EtcdMembership {
     let renderer: JobRenderer
+    /// The group's cluster has run healthy before (the provider's marker): a member without
+    /// data must then join it, never start a new one, even while no peer answers.
+    var clusterFormed = false
     let log: (String) -> Void
 
     struct Member {
@@ -32,8 +35,13 @@ struct EtcdMembership {
         let others = renderer.peers.filter { $0.index != id.index }.compactMap(\.address).map { "https://\($0):2379" }
         guard !others.isEmpty, let list = etcdctl(others, ["member", "list"]) else {
             // No cluster answers: a member with data restarts as it was; without, the
-            // cluster is being created and every member starts as new.
-            if !hasData { log("no running cluster answered: starting \(me) as a member of a new cluster") }
+            // cluster is being created and every member starts as new, unless it has run
+            // before: then this member waits for its peers (runit starts it again).
+            if hasData { return fresh }
+            if clusterFormed {
+                throw JobRenderer.RenderError(message: "no member of the running cluster answers and \(me) has no data; waiting for its peers rather than starting a new cluster")
+            }
+            log("no running cluster answered: starting \(me) as a member of a new cluster")
             return fresh
         }
         let members = Self.parse(list)
@@ -61,8 +69,18 @@ struct EtcdMembership {
             // again within that second yields the removed ID, which etcd refuses.
             Thread.sleep(forTimeInterval: 1.2)
         }
-        guard let added = etcdctl(others, ["member", "add", me, "--peer-urls=\(myURL)"]),
-              let line = added.split(separator: "\n").first(where: { $0.hasPrefix("ETCD_INITIAL_CLUSTER=") }) else {
+        // etcd refuses a membership change until its leader has heard from a quorum for a few
+        // seconds after the last one ("unhealthy cluster"): ask again for a while.
+        var added: String?
+        let deadline = Date().addingTimeInterval(20)
+        while added == nil {
+            added = etcdctl(others, ["member", "add", me, "--peer-urls=\(myURL)"])
+            if added == nil {
+                guard Date() < deadline else { break }
+                Thread.sleep(forTimeInterval: 0.5)
+            }
+        }
+        guard let added, let line = added.split(separator: "\n").first(where: { $0.hasPrefix("ETCD_INITIAL_CLUSTER=") }) else {
             throw JobRenderer.RenderError(message: "the running cluster did not take \(me) as a new member")
         }
         let cluster = line.dropFirst("ETCD_INITIAL_CLUSTER=".count).trimmingCharacters(in: CharacterSet(charactersIn: "\""))

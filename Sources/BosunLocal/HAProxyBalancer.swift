@@ -27,8 +27,8 @@ struct HAProxyBalancer: Sendable {
         var lines = [
             "# Written by bosun (local provider); rewritten on every membership change.",
             "global",
-            "    stats socket \(adminSocket) mode 600 level admin expose-fd listeners",
-            "    pidfile \(directory)/haproxy.pid",
+            "    stats socket \"\(adminSocket)\" mode 600 level admin expose-fd listeners",
+            "    pidfile \"\(directory)/haproxy.pid\"",
             "    hard-stop-after 30s",
             "defaults",
             "    mode tcp",

@@ -36,11 +36,41 @@ public struct JobCatalog: Sendable {
         let job: JobDefinition
         do {
             job = try YAMLDecoder().decode(JobDefinition.self, from: yaml)
+        } catch let error as DecodingError {
+            throw CatalogError(message: "job catalog \(file): \(Self.describe(error))")
+        } catch let error as YamlError {
+            // Yams' own text quotes the offending line; the position is enough.
+            throw CatalogError(message: "job catalog \(file): invalid YAML\(Self.position(error))")
         } catch {
-            throw CatalogError(message: "job catalog \(file): \(error)")
+            throw CatalogError(message: "job catalog \(file): not a job definition")
         }
         if let problem = job.problem { throw CatalogError(message: "job catalog \(file): \(problem)") }
         return job
+    }
+
+    /// Which field is wrong, never the value found there.
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+            return keys.isEmpty ? "(top level)" : keys.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "\(path(context)): missing \(key.stringValue)"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context): return "\(path(context)): wrong type"
+        case .dataCorrupted(let context):
+            if let yaml = context.underlyingError as? YamlError { return "invalid YAML" + position(yaml) }
+            return "\(path(context)): not readable"
+        @unknown default: return "not a job definition"
+        }
+    }
+
+    private static func position(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            return " at line \(mark.line), column \(mark.column)"
+        default:
+            return ""
+        }
     }
 
     /// The definition of `name`; throws naming the catalog when there is none.

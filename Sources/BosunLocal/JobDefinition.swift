@@ -91,6 +91,10 @@ public struct JobDefinition: Sendable, Codable, Hashable {
             return "file path '\(file.path)' must stay inside the job's directory"
         }
         if let health, !(1...65535).contains(health.port) { return "health.port \(health.port) is not a port" }
+        // It goes into an HTTP request line and haproxy's config: printable, no spaces.
+        if let health, !health.path.hasPrefix("/") || !health.path.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) && $0 != "\"" }) {
+            return "health.path must start with / and hold only printable characters, no spaces or quotes"
+        }
         if let lb = loadBalancer, !(1...65535).contains(lb.port) { return "loadBalancer.port \(lb.port) is not a port" }
         return nil
     }

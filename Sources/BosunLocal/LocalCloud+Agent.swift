@@ -17,24 +17,21 @@ extension LocalCloud: NodeAgent {
     }
 
     public func configure(vmID: String, config: NodeConfig) async throws {
-        _ = try runningVM(vmID)
-        for job in config.jobs {
-            do { _ = try catalog.definition(job) } catch { throw LocalError.terminal("UnknownJob", "\(error)") }
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let path = configPath(vmID)
-        do {
-            let data = try encoder.encode(config)
-            let tmp = path + ".tmp"
-            // Only the node may read it: it holds the node's secrets.
-            guard FileManager.default.createFile(atPath: tmp, contents: data, attributes: [.posixPermissions: 0o600]) else {
-                throw LocalError.terminal("LocalFailure", "cannot write \(tmp)")
+        try await offload { [self] in
+            _ = try runningVM(vmID)
+            for job in config.jobs {
+                do { _ = try catalog.definition(job) } catch { throw LocalError.terminal("UnknownJob", "\(error)") }
             }
-            guard rename(tmp, path) == 0 else { throw LocalError.terminal("LocalFailure", "cannot write \(path)") }
-            for job in config.jobs { try install(job, vmID: vmID) }
-        } catch {
-            throw LocalError.wrap(error)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let path = configPath(vmID)
+            do {
+                // Only the node may read it: it holds the node's secrets.
+                try PrivateFile.write(try encoder.encode(config), to: path, mode: 0o600)
+                for job in config.jobs { try install(job, vmID: vmID) }
+            } catch {
+                throw LocalError.wrap(error)
+            }
         }
     }
 
@@ -58,38 +55,46 @@ extension LocalCloud: NodeAgent {
     func service(_ vmID: String, _ job: String) -> RunitService { RunitService(directory: vmDirectory(vmID) + "/service/" + job) }
 
     public func startJobs(vmID: String, jobs: [String]) async throws {
-        _ = try runningVM(vmID)
-        for job in jobs {
-            let service = service(vmID, job)
-            guard FileManager.default.fileExists(atPath: service.directory + "/run") else {
-                throw LocalError.terminal("NotConfigured", "VM \(vmID) has no configuration for job \(job)")
+        try await offload { [self] in
+            _ = try runningVM(vmID)
+            for job in jobs {
+                let service = service(vmID, job)
+                guard FileManager.default.fileExists(atPath: service.directory + "/run") else {
+                    throw LocalError.terminal("NotConfigured", "VM \(vmID) has no configuration for job \(job)")
+                }
+                do { try service.control("u") } catch { throw LocalError.wrap(error) }
             }
-            do { try service.control("u") } catch { throw LocalError.wrap(error) }
         }
     }
 
     public func stopJobs(vmID: String) async throws {
-        guard let vm = try read({ db in try vmRow(db, vmID) })?.vm, vm.state == .running else { return }
-        for job in installedJobs(vmID) {
-            let service = service(vmID, job)
-            do { try service.control("d", timeout: 5) } catch { continue }
-            _ = RunitService.wait(15) { service.status != .run }
+        try await offload { [self] in
+            guard let vm = try read({ db in try vmRow(db, vmID) })?.vm, vm.state == .running else { return }
+            for job in installedJobs(vmID) {
+                let service = service(vmID, job)
+                do { try service.control("d", timeout: 5) } catch { continue }
+                guard RunitService.wait(15, { service.status != .run }) else {
+                    throw LocalError.retryable("StopTimeout", "job \(job) on VM \(vmID) did not stop within 15 s")
+                }
+            }
         }
     }
 
     public func restartJobs(vmID: String, jobs: [String]) async throws {
-        _ = try runningVM(vmID)
-        for job in jobs {
-            let service = service(vmID, job)
-            let before = service.pid
-            do {
-                try service.control("u")
-                try service.control("t")
-            } catch { throw LocalError.wrap(error) }
-            // Returns once the old process is gone, so a health check that follows sees the
-            // new one, never the old one answering on its way out.
-            if before != nil, !RunitService.wait(30, { service.pid != before }) {
-                throw LocalError.retryable("RestartTimeout", "job \(job) on VM \(vmID) did not stop within 30 s")
+        try await offload { [self] in
+            _ = try runningVM(vmID)
+            for job in jobs {
+                let service = service(vmID, job)
+                let before = service.pid
+                do {
+                    try service.control("u")
+                    try service.control("t")
+                } catch { throw LocalError.wrap(error) }
+                // Returns once the old process is gone, so a health check that follows sees the
+                // new one, never the old one answering on its way out.
+                if before != nil, !RunitService.wait(30, { service.pid != before }) {
+                    throw LocalError.retryable("RestartTimeout", "job \(job) on VM \(vmID) did not stop within 30 s")
+                }
             }
         }
     }
@@ -99,15 +104,30 @@ extension LocalCloud: NodeAgent {
     }
 
     public func health(cluster: String) async throws -> [String: NodeHealth] {
-        let vms = try await listVMs(cluster: cluster)
-        var out: [String: NodeHealth] = [:]
-        let at = now()
-        for vm in vms where vm.state == .running {
-            var jobs: [String: JobState] = [:]
-            for job in installedJobs(vm.id) { jobs[job] = jobState(vm, job) }
-            out[vm.id] = NodeHealth(vmID: vm.id, jobs: jobs, lastHeartbeat: at)
+        try await offload { [self] in
+            let vms = try read { db in try Row.fetchAll(db, sql: "SELECT * FROM vms WHERE cluster = ? ORDER BY id", arguments: [cluster]).map { VMRow($0).vm } }
+            var out: [String: NodeHealth] = [:]
+            let at = now()
+            for vm in vms where vm.state == .running {
+                var jobs: [String: JobState] = [:]
+                for job in installedJobs(vm.id) {
+                    let state = jobState(vm, job)
+                    jobs[job] = state
+                    if state == .running, catalog.jobs[job]?.membership != nil { markFormed(vm, job) }
+                }
+                out[vm.id] = NodeHealth(vmID: vm.id, jobs: jobs, lastHeartbeat: at)
+            }
+            return out
         }
-        return out
+    }
+
+    /// Remembers that the group's cluster of `job` (etcd) has run: from then on a member with
+    /// no data never starts a new cluster, even when no peer answers (`EtcdMembership`).
+    private func markFormed(_ vm: VM, _ job: String) {
+        let path = LocalCloud.formedMarker(root: root, cluster: vm.cluster, group: vm.group, job: job)
+        guard !FileManager.default.fileExists(atPath: path) else { return }
+        try? FileManager.default.createDirectory(atPath: root + "/formed", withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: path, contents: Data())
     }
 
     /// runit's state, then the job's own health check: running only when both say so.
@@ -115,7 +135,9 @@ extension LocalCloud: NodeAgent {
         let service = service(vm.id, job)
         guard let status = service.status else { return .starting }
         switch status {
-        case .down: return FileManager.default.fileExists(atPath: service.directory + "/down") ? .stopped : .starting
+        case .down:
+            if FileManager.default.fileExists(atPath: service.directory + "/down") { return .stopped }
+            return recentStarts(vm.id, job) >= 5 ? .failed : .starting
         case .finish: return .failed
         case .run:
             let up = secondsUp(service)
@@ -123,9 +145,18 @@ extension LocalCloud: NodeAgent {
             if HTTPProbe.isHealthy(address: address, port: check.port, path: check.path) {
                 return up >= Self.settleSeconds ? .running : .starting
             }
-            // Up for a while and still not healthy: failed; before that, starting.
-            return up > 60 ? .failed : .starting
+            // Up for a while and still not healthy, or started again and again: failed.
+            return up > 60 || recentStarts(vm.id, job) >= 5 ? .failed : .starting
         }
+    }
+
+    /// How often the job started in the last 30 s (`bosun agent run-job` notes each start):
+    /// runsv restarts a job that exits every second, so a crash loop never looks `down` long;
+    /// five starts in 30 s is one (a rollout or a rotation restarts a job far less often).
+    func recentStarts(_ vmID: String, _ job: String) -> Int {
+        guard let text = try? String(contentsOfFile: LocalAgent.startsPath(vmDirectory: vmDirectory(vmID), job: job), encoding: .utf8) else { return 0 }
+        let since = now().timeIntervalSince1970 - 30
+        return text.split(separator: "\n").compactMap { Double($0) }.filter { $0 >= since }.count
     }
 
     /// A job counts as running only once it has been up this long and answers its health

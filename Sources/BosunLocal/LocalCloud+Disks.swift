@@ -1,6 +1,9 @@
 import BosunProvider
 import Foundation
 import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension LocalCloud {
     private func disk(_ row: Row) -> Disk {
@@ -44,7 +47,7 @@ extension LocalCloud {
             if let attached, attached != vmID { throw LocalError.terminal("IncorrectState", "disk \(id) is attached to \(attached)") }
             let link = vmDirectory(vmID) + "/store"
             if (try? FileManager.default.destinationOfSymbolicLink(atPath: link)) != diskDirectory(id) {
-                try? FileManager.default.removeItem(atPath: link)
+                try unlinkStore(vmID)
                 do {
                     try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: diskDirectory(id))
                 } catch {
@@ -61,7 +64,7 @@ extension LocalCloud {
                 throw LocalError.terminal("NotFound", "disk \(id) does not exist")
             }
             guard let vmID: String = row["attached_to"] else { throw LocalError.terminal("IncorrectState", "disk \(id) is not attached") }
-            try? FileManager.default.removeItem(atPath: vmDirectory(vmID) + "/store")
+            try unlinkStore(vmID)
             try db.execute(sql: "UPDATE disks SET attached_to = NULL WHERE id = ?", arguments: [id])
         }
     }
@@ -86,10 +89,14 @@ extension LocalCloud {
         }
     }
 
-    /// Deletes a disk's directory behind Bosun's back, as a lost volume (tests, demos).
-    public func loseDisk(id: String) throws(ProviderError) -> Bool {
-        let known = try read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM disks WHERE id = ?", arguments: [id]) ?? false }
-        if known { try? FileManager.default.removeItem(atPath: diskDirectory(id)) }
-        return known
+    /// Removes the VM's `store` link; anything else found there (a directory of data) is left
+    /// alone and is an error, never deleted.
+    private func unlinkStore(_ vmID: String) throws(ProviderError) {
+        let link = vmDirectory(vmID) + "/store"
+        var info = stat()
+        guard lstat(link, &info) == 0 else { return }
+        guard (info.st_mode & S_IFMT) == S_IFLNK, unlink(link) == 0 else {
+            throw LocalError.terminal("IncorrectState", "\(link) is not a disk link; left as it is")
+        }
     }
 }

@@ -8,24 +8,29 @@ extension LocalCloud {
     }
 
     public func register(lb: String, vmID: String) async throws {
-        guard let vm = try read({ db in try vmRow(db, vmID) })?.vm else { throw LocalError.terminal("NotFound", "VM \(vmID) does not exist") }
-        let (port, check) = try balancedPort(vmID)
-        try withLock(lb) {
-            try write { db in
-                if try Row.fetchOne(db, sql: "SELECT 1 FROM lbs WHERE name = ?", arguments: [lb]) == nil {
-                    let prefix = try block(db, cluster: vm.cluster, region: region)
-                    let taken = Set(try String.fetchAll(db, sql: "SELECT address FROM lbs"))
-                    guard let address = (1...9).map({ "\(prefix).\($0)" }).first(where: { !taken.contains($0) }) else {
-                        throw LocalError.terminal("AddressesExhausted", "block \(prefix) has no free load balancer address (.1–.9)")
+        try await offload { [self] in
+            guard let vm = try read({ db in try vmRow(db, vmID) })?.vm else { throw LocalError.terminal("NotFound", "VM \(vmID) does not exist") }
+            let (port, check) = try balancedPort(vmID)
+            try withLock(lb) {
+                try write { db in
+                    if let owner = try String.fetchOne(db, sql: "SELECT cluster FROM lbs WHERE name = ?", arguments: [lb]), owner != vm.cluster {
+                        throw LocalError.terminal("AlreadyExists", "load balancer \(lb) belongs to cluster \(owner); name another one for \(vm.cluster)")
                     }
-                    try db.execute(
-                        sql: "INSERT INTO lbs (name, cluster, address, port, check_port, check_path) VALUES (?, ?, ?, ?, ?, ?)",
-                        arguments: [lb, vm.cluster, address, port, check?.port, check?.path])
+                    if try Row.fetchOne(db, sql: "SELECT 1 FROM lbs WHERE name = ?", arguments: [lb]) == nil {
+                        let prefix = try block(db, cluster: vm.cluster, region: region)
+                        let taken = Set(try String.fetchAll(db, sql: "SELECT address FROM lbs"))
+                        guard let address = (1...9).map({ "\(prefix).\($0)" }).first(where: { !taken.contains($0) }) else {
+                            throw LocalError.terminal("AddressesExhausted", "block \(prefix) has no free load balancer address (.1–.9)")
+                        }
+                        try db.execute(
+                            sql: "INSERT INTO lbs (name, cluster, address, port, check_port, check_path) VALUES (?, ?, ?, ?, ?, ?)",
+                            arguments: [lb, vm.cluster, address, port, check?.port, check?.path])
+                    }
+                    try db.execute(sql: "INSERT OR IGNORE INTO lb_members (lb, vm_id) VALUES (?, ?)", arguments: [lb, vmID])
                 }
-                try db.execute(sql: "INSERT OR IGNORE INTO lb_members (lb, vm_id) VALUES (?, ?)", arguments: [lb, vmID])
+                // Applied even when it was a member already: a crashed haproxy is started again.
+                try reconfigureLocked(lb)
             }
-            // Applied even when it was a member already: a crashed haproxy is started again.
-            try reconfigureLocked(lb)
         }
     }
 
@@ -39,21 +44,35 @@ extension LocalCloud {
             let grace = (try? drainGrace(vmID)) ?? 0.3
             if grace > 0 { try await Task.sleep(for: .milliseconds(Int(grace * 1000))) }
         }
-        try withLock(lb) {
-            let handle = try lbHandle(lb)
-            let empty = try write { db -> Bool in
-                try db.execute(sql: "DELETE FROM lb_members WHERE lb = ? AND vm_id = ?", arguments: [lb, vmID])
-                guard try Int.fetchOne(db, sql: "SELECT count(*) FROM lb_members WHERE lb = ?", arguments: [lb]) == 0 else { return false }
-                // The last member gone (a teardown): the load balancer goes too, as it came with
-                // the first; no haproxy outlives its cluster.
-                try db.execute(sql: "DELETE FROM lbs WHERE name = ?", arguments: [lb])
-                return true
-            }
-            if empty {
-                if let handle { ProcessTree.killTree(handle) }
-                try? FileManager.default.removeItem(atPath: lbDirectory(lb))
-            } else {
+        try await offload { [self] in
+            try withLock(lb) {
+                try write { db in try db.execute(sql: "DELETE FROM lb_members WHERE lb = ? AND vm_id = ?", arguments: [lb, vmID]) }
                 try reconfigureLocked(lb)
+            }
+        }
+    }
+
+    /// Stops and forgets the load balancers of a cluster that has no VM left (its teardown):
+    /// they came with its first member, and no haproxy outlives its cluster. A balancer keeps
+    /// its address while any VM of the cluster exists, even with no member (a one-instance
+    /// group restarting), so certificates naming it stay right.
+    func releaseLoadBalancers(ofEmptyCluster cluster: String) throws(ProviderError) {
+        let names = try read { db -> [String] in
+            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM vms WHERE cluster = ?", arguments: [cluster]) == 0 else { return [] }
+            return try String.fetchAll(db, sql: "SELECT name FROM lbs WHERE cluster = ?", arguments: [cluster])
+        }
+        for lb in names {
+            try withLock(lb) {
+                let handle = try lbHandle(lb)
+                let gone = try write { db -> Bool in
+                    guard try Int.fetchOne(db, sql: "SELECT count(*) FROM vms WHERE cluster = ?", arguments: [cluster]) == 0 else { return false }
+                    try db.execute(sql: "DELETE FROM lbs WHERE name = ?", arguments: [lb])
+                    return true
+                }
+                if gone {
+                    if let handle { ProcessTree.killTree(handle) }
+                    try? FileManager.default.removeItem(atPath: lbDirectory(lb))
+                }
             }
         }
     }

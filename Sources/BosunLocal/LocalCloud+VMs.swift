@@ -1,6 +1,9 @@
 import BosunProvider
 import Foundation
 import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension LocalCloud: InfrastructureProvider {
     struct VMRow {
@@ -31,43 +34,48 @@ extension LocalCloud: InfrastructureProvider {
     }
 
     public func createVM(_ request: VMRequest) async throws -> VM {
-        if let existing = try read({ db in try Row.fetchOne(db, sql: "SELECT * FROM vms WHERE idempotency_key = ?", arguments: [request.idempotencyKey]) }) {
-            return VMRow(existing).vm
-        }
-        let id = ids("vm")
-        let address: String = try write { db in
-            let prefix = try block(db, cluster: request.cluster, region: region)
-            return try self.address(db, for: request.instanceID, cluster: request.cluster, prefix: prefix)
-        }
-        let directory = vmDirectory(id)
-        do {
-            for sub in ["service", "jobs", "logs", "ephemeral"] {
-                try FileManager.default.createDirectory(atPath: directory + "/" + sub, withIntermediateDirectories: true)
-            }
-        } catch {
-            throw LocalError.terminal("LocalFailure", "cannot create \(directory): \(error)")
-        }
-        let handle = try boot(id)
-        return try write { db in
-            // Two creates with one key racing: the first insert wins, the loser's tree goes.
-            if let existing = try Row.fetchOne(db, sql: "SELECT * FROM vms WHERE idempotency_key = ?", arguments: [request.idempotencyKey]) {
-                ProcessTree.killTree(handle)
-                try? FileManager.default.removeItem(atPath: directory)
+        try await offload { [self] in
+            if let existing = try read({ db in try Row.fetchOne(db, sql: "SELECT * FROM vms WHERE idempotency_key = ?", arguments: [request.idempotencyKey]) }) {
                 return VMRow(existing).vm
             }
-            try db.execute(
-                sql: """
-                    INSERT INTO vms (id, cluster, grp, idx, instance_id, az, vm_type, image, idempotency_key, address, state, pid, pid_start, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)
-                    """,
-                arguments: [
-                    id, request.cluster, request.group, request.index, request.instanceID, request.az, request.vmType, request.image,
-                    request.idempotencyKey, address, handle.pid, handle.start, now().timeIntervalSince1970,
-                ])
-            return VM(
-                id: id, cluster: request.cluster, group: request.group, index: request.index, instanceID: request.instanceID,
-                az: request.az, vmType: request.vmType, image: request.image, state: .running, idempotencyKey: request.idempotencyKey,
-                address: address)
+            let id = ids("vm")
+            let address: String = try write { db in
+                let prefix = try block(db, cluster: request.cluster, region: region)
+                return try self.address(db, for: request.instanceID, cluster: request.cluster, prefix: prefix)
+            }
+            let directory = vmDirectory(id)
+            do {
+                // The VM's directory holds its configuration and its jobs' keys: its own only.
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                chmod(directory, 0o700)
+                for sub in ["service", "jobs", "logs", "ephemeral"] {
+                    try FileManager.default.createDirectory(atPath: directory + "/" + sub, withIntermediateDirectories: true)
+                }
+            } catch {
+                throw LocalError.terminal("LocalFailure", "cannot create \(directory): \(error)")
+            }
+            let handle = try boot(id)
+            return try write { db in
+                // Two creates with one key racing: the first insert wins, the loser's tree goes.
+                if let existing = try Row.fetchOne(db, sql: "SELECT * FROM vms WHERE idempotency_key = ?", arguments: [request.idempotencyKey]) {
+                    ProcessTree.killTree(handle)
+                    try? FileManager.default.removeItem(atPath: directory)
+                    return VMRow(existing).vm
+                }
+                try db.execute(
+                    sql: """
+                        INSERT INTO vms (id, cluster, grp, idx, instance_id, az, vm_type, image, idempotency_key, address, state, pid, pid_start, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)
+                        """,
+                    arguments: [
+                        id, request.cluster, request.group, request.index, request.instanceID, request.az, request.vmType, request.image,
+                        request.idempotencyKey, address, handle.pid, handle.start, now().timeIntervalSince1970,
+                    ])
+                return VM(
+                    id: id, cluster: request.cluster, group: request.group, index: request.index, instanceID: request.instanceID,
+                    az: request.az, vmType: request.vmType, image: request.image, state: .running, idempotencyKey: request.idempotencyKey,
+                    address: address)
+            }
         }
     }
 
@@ -98,32 +106,44 @@ extension LocalCloud: InfrastructureProvider {
     }
 
     public func deleteVM(id: String) async throws {
-        guard let row = try read({ db in try vmRow(db, id) }) else { return }
-        if let handle = row.handle { ProcessTree.killTree(handle) }
-        try write { db in
-            try db.execute(sql: "UPDATE disks SET attached_to = NULL WHERE attached_to = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM lb_members WHERE vm_id = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM vms WHERE id = ?", arguments: [id])
+        try await offload { [self] in
+            guard let row = try read({ db in try vmRow(db, id) }) else { return }
+            if let handle = row.handle { ProcessTree.killTree(handle) }
+            try write { db in
+                try db.execute(sql: "UPDATE disks SET attached_to = NULL WHERE attached_to = ?", arguments: [id])
+                try db.execute(sql: "DELETE FROM lb_members WHERE vm_id = ?", arguments: [id])
+                try db.execute(sql: "DELETE FROM vms WHERE id = ?", arguments: [id])
+            }
+            // The disk link goes with the directory (removal never follows a link); the disk's own
+            // directory stays.
+            try? FileManager.default.removeItem(atPath: vmDirectory(id))
+            try releaseLoadBalancers(ofEmptyCluster: row.vm.cluster)
         }
-        // The disk link goes with the directory; the disk's own directory stays.
-        try? FileManager.default.removeItem(atPath: vmDirectory(id))
     }
 
     public func startVM(id: String) async throws {
-        guard let row = try read({ db in try vmRow(db, id) }) else { throw LocalError.terminal("NotFound", "VM \(id) does not exist") }
-        if row.vm.state == .running { return }
-        if let handle = row.handle { ProcessTree.killTree(handle) }  // a half-dead tree
-        // Services come back as they were wanted: runsv starts those without a `down` file.
-        let handle = try boot(id)
-        try write { db in
-            try db.execute(sql: "UPDATE vms SET state = 'running', pid = ?, pid_start = ?, died_at = NULL WHERE id = ?", arguments: [handle.pid, handle.start, id])
+        try await offload { [self] in
+            guard let row = try read({ db in try vmRow(db, id) }) else { throw LocalError.terminal("NotFound", "VM \(id) does not exist") }
+            if row.vm.state == .running { return }
+            // Alive after all (looked at again): it is running, not something to boot over.
+            if let handle = row.handle, ProcessTree.isAlive(handle) {
+                try write { db in try db.execute(sql: "UPDATE vms SET state = 'running' WHERE id = ?", arguments: [id]) }
+                return
+            }
+            // Services come back as they were wanted: runsv starts those without a `down` file.
+            let handle = try boot(id)
+            try write { db in
+                try db.execute(sql: "UPDATE vms SET state = 'running', pid = ?, pid_start = ?, died_at = NULL WHERE id = ?", arguments: [handle.pid, handle.start, id])
+            }
         }
     }
 
     public func stopVM(id: String) async throws {
-        guard let row = try read({ db in try vmRow(db, id) }) else { throw LocalError.terminal("NotFound", "VM \(id) does not exist") }
-        if let handle = row.handle { ProcessTree.killTree(handle) }
-        try write { db in try db.execute(sql: "UPDATE vms SET state = 'stopped', pid = NULL, pid_start = NULL WHERE id = ?", arguments: [id]) }
+        try await offload { [self] in
+            guard let row = try read({ db in try vmRow(db, id) }) else { throw LocalError.terminal("NotFound", "VM \(id) does not exist") }
+            if let handle = row.handle { ProcessTree.killTree(handle) }
+            try write { db in try db.execute(sql: "UPDATE vms SET state = 'stopped', pid = NULL, pid_start = NULL WHERE id = ?", arguments: [id]) }
+        }
     }
 
     /// Kills the VM's whole process tree at once, as a crash would (`bosun local kill`).

@@ -75,6 +75,19 @@ public final class LocalCloud: Sendable {
     }
 
     func vmDirectory(_ id: String) -> String { root + "/vms/" + id }
+
+    /// Exists once a group's membership job (etcd) has run healthy somewhere.
+    static func formedMarker(root: String, cluster: String, group: String, job: String) -> String {
+        root + "/formed/\(cluster).\(group).\(job)"
+    }
+
+    /// Runs blocking work (process spawns, polling, file locks, probes) on a thread of its own,
+    /// never on one of Swift concurrency's few, which the controller's leases need.
+    func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+        }
+    }
     func diskDirectory(_ id: String) -> String { root + "/disks/" + id }
     func lbDirectory(_ name: String) -> String { root + "/lbs/" + name }
 

@@ -14,13 +14,14 @@ enum ProcessTree {
 
     /// Starts `argv` in a new session, detached from this process (the shell that forks it
     /// exits at once, so the tree is never this process's zombie), with stdin from /dev/null
-    /// and stdout and stderr appended to `log`. Returns the handle of the started process.
-    static func spawnDetached(_ argv: [String], log: String, environment: [String: String] = [:]) throws -> Handle {
+    /// and stdout and stderr appended to `log`, and `environment` only. Returns the handle of
+    /// the started process.
+    static func spawnDetached(_ argv: [String], log: String) throws -> Handle {
         let quoted = argv.map(shellQuote).joined(separator: " ")
         let script = "exec setsid \(quoted) </dev/null >>\(shellQuote(log)) 2>&1 & echo $!"
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        let result = try Command.run(["/bin/sh", "-c", script], environment: env)
+        // A minimal environment: nothing of the controller's (cloud credentials, say) reaches a
+        // VM or a load balancer.
+        let result = try Command.run(["/bin/sh", "-c", script], environment: Self.environment)
         guard let pid = Int32(result.output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw LocalError.terminal("SpawnFailed", "could not start \(argv.first ?? "?")")
         }
@@ -43,27 +44,44 @@ enum ProcessTree {
         return Int64(fields[19])
     }
 
-    /// Whether the recorded process still runs (not a zombie, not a reused pid).
-    static func isAlive(_ handle: Handle) -> Bool { startTime(handle.pid) == handle.start }
+    /// Whether the recorded process still runs (not a zombie, not a reused pid). When /proc
+    /// cannot be read for another reason than the process being gone (out of descriptors,
+    /// say), it counts as alive: a VM is never taken for crashed, and restarted over itself,
+    /// on a failed read.
+    static func isAlive(_ handle: Handle) -> Bool {
+        if let start = startTime(handle.pid) { return start == handle.start }
+        var info = stat()
+        let gone = stat("/proc/\(handle.pid)", &info) != 0 && errno == ENOENT
+        if gone { return false }
+        // The directory exists but the stat file did not read: a zombie, or unreadable.
+        guard let text = try? String(contentsOfFile: "/proc/\(handle.pid)/stat", encoding: .utf8) else { return true }
+        return !(text.contains(") Z ") || text.contains(") X "))
+    }
 
-    /// Kills the process and every descendant at once: all are stopped first (SIGSTOP), so no
-    /// supervisor can restart a child between the kills, then killed (SIGKILL). Supervisors put
-    /// jobs in their own sessions, so a process group would not reach them; the parent links
-    /// in /proc do.
+    /// Kills the process and every descendant at once: all are stopped first (SIGSTOP, again
+    /// until a scan finds no new one, so none forks past it and no supervisor restarts a child
+    /// between the kills), then killed (SIGKILL). Supervisors put jobs in their own sessions,
+    /// so a process group would not reach them; the parent links in /proc do.
     static func killTree(_ handle: Handle) {
         guard isAlive(handle) else { return }
-        var tree = [handle.pid]
-        var frontier = [handle.pid]
-        let children = parentMap()
-        while let pid = frontier.popLast() {
-            let kids = children[pid] ?? []
-            tree += kids
-            frontier += kids
+        var stopped: Set<Int32> = []
+        for _ in 0..<10 {
+            var tree = [handle.pid]
+            var frontier = [handle.pid]
+            let children = parentMap()
+            while let pid = frontier.popLast() {
+                let kids = children[pid] ?? []
+                tree += kids
+                frontier += kids
+            }
+            let fresh = tree.filter { !stopped.contains($0) }
+            if fresh.isEmpty { break }
+            for pid in fresh { kill(pid, SIGSTOP) }
+            stopped.formUnion(fresh)
         }
-        for pid in tree { kill(pid, SIGSTOP) }
-        for pid in tree { kill(pid, SIGKILL) }
+        for pid in stopped { kill(pid, SIGKILL) }
         // Ours to reap only if this process started it; otherwise init does.
-        for pid in tree { _ = waitpid(pid, nil, WNOHANG) }
+        for pid in stopped { _ = waitpid(pid, nil, WNOHANG) }
     }
 
     /// Children by parent pid, from /proc.
@@ -78,6 +96,9 @@ enum ProcessTree {
         }
         return map
     }
+
+    /// What VMs and load balancers start with.
+    static let environment = ["PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"]
 
     static func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 }

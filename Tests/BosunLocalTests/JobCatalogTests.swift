@@ -52,6 +52,9 @@ import Testing
         ("name: x\ncommand: [/bin/true]\nfiles: [{ path: ../../etc/passwd, content: x }]\n", "file path '../../etc/passwd' must stay inside the job's directory"),
         ("name: x\ncommand: [/bin/true]\nmembership: zookeeper\n", "membership 'zookeeper' is unknown (known: etcd)"),
         ("name: x\ncommand: [/bin/true]\nhealth: { port: 70000, path: / }\n", "health.port 70000 is not a port"),
+        ("name: x\ncommand: [/bin/true]\nhealth: { port: 80, path: \"/h\\nbackend evil\" }\n", "health.path must start with / and hold only printable characters, no spaces or quotes"),
+        ("name: x\ncommand: /bin/true\n", "command: wrong type"),
+        ("command: [/bin/true]\n", "(top level): missing name"),
     ])
     func aBadDefinitionIsRefusedNamingItsFile(yaml: String, problem: String) throws {
         let dir = try tempDirectory()
@@ -64,9 +67,15 @@ import Testing
         }
     }
 
-    @Test func anUnknownKeyOrMalformedYAMLIsRefused() throws {
+    @Test func malformedYAMLIsRefusedByPositionWithoutQuotingTheFile() throws {
         let dir = try tempDirectory()
-        try Data("name: x\ncommand: [/bin/true\n".utf8).write(to: URL(fileURLWithPath: dir + "/broken.yml"))
-        #expect(throws: JobCatalog.CatalogError.self) { try JobCatalog(directory: dir) }
+        try Data("name: x\ncommand: [/bin/true, --password=hunter2\n".utf8).write(to: URL(fileURLWithPath: dir + "/broken.yml"))
+        do {
+            _ = try JobCatalog(directory: dir)
+            Issue.record("accepted broken YAML")
+        } catch {
+            #expect("\(error)".hasPrefix("job catalog \(dir)/broken.yml: invalid YAML at line "), "\(error)")
+            #expect(!"\(error)".contains("hunter2"))
+        }
     }
 }
