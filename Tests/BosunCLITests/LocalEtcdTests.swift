@@ -122,8 +122,11 @@ import Glibc
         #expect(listed.count == 3)
         #expect(Set(listed.compactMap { $0["address"] as? String }) == ["\(block).10", "\(block).11", "\(block).12"])
         #expect(listed.allSatisfy { ($0["jobs"] as? [[String: Any]])?.first?["state"] as? String == "running" })
-        let lbs = try bosun(["local", "lbs"])
-        #expect(lbs.status == 0 && lbs.stdout.contains("\(block).1:2379") && lbs.stdout.components(separatedBy: "=UP").count == 4, "\(lbs.stdout)")
+        // haproxy's own view settles within its checks (rise 2 × 500 ms) after the last reload.
+        try await BosunProcess.waitFor("haproxy to see 3 members UP", timeout: .seconds(15)) {
+            let lbs = try self.bosun(["local", "lbs"])
+            return lbs.status == 0 && lbs.stdout.contains("\(self.block).1:2379") && lbs.stdout.components(separatedBy: "=UP").count == 4
+        }
         let disks = try bosun(["local", "disks", "--json"])
         let diskRows = try JSONSerialization.jsonObject(with: Data(disks.stdout.utf8)) as? [[String: Any]] ?? []
         #expect(diskRows.count == 3 && diskRows.allSatisfy { $0["attached_to"] is String })
