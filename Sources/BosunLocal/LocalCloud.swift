@@ -1,3 +1,4 @@
+import BosunModel
 import BosunProvider
 import Foundation
 import GRDB
@@ -111,7 +112,7 @@ public final class LocalCloud: Sendable {
     func block(_ db: Database, cluster: String, region: String?) throws -> String {
         if let prefix = try String.fetchOne(db, sql: "SELECT prefix FROM blocks WHERE cluster = ?", arguments: [cluster]) { return prefix }
         var prefix: String
-        if let region, Self.isBlock(region) {
+        if let region, LoopbackBlock.isValid(region) {
             prefix = region
             if let owner = try String.fetchOne(db, sql: "SELECT cluster FROM blocks WHERE prefix = ?", arguments: [prefix]) {
                 throw LocalError.terminal("AddressInUse", "address block \(prefix) (region) already belongs to cluster \(owner)")
@@ -125,12 +126,5 @@ public final class LocalCloud: Sendable {
         }
         try db.execute(sql: "INSERT INTO blocks (cluster, prefix) VALUES (?, ?)", arguments: [cluster, prefix])
         return prefix
-    }
-
-    /// `127.A.B` with A in 1…254 and B in 0…255: a block the provider may use.
-    public static func isBlock(_ text: String) -> Bool {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "127", let a = Int(parts[1]), let b = Int(parts[2]) else { return false }
-        return (1...254).contains(a) && (0...255).contains(b) && String(a) == parts[1] && String(b) == parts[2]
     }
 }

@@ -1,4 +1,5 @@
 import BosunProvider
+import GRDB
 
 /// The local provider's errors, as the `ProviderError`s the seam allows.
 enum LocalError {
@@ -9,8 +10,10 @@ enum LocalError {
     /// locked are retryable, the rest terminal.
     static func wrap(_ error: any Error) -> ProviderError {
         if let error = error as? ProviderError { return error }
-        let text = "\(error)"
-        if text.contains("SQLITE_BUSY") || text.contains("database is locked") { return retryable("Busy", text) }
-        return terminal("LocalFailure", text)
+        if let error = error as? DatabaseError {
+            let text = error.message ?? "\(error.resultCode)"
+            return [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode) ? retryable("Busy", text) : terminal("LocalFailure", text)
+        }
+        return terminal("LocalFailure", "\(error)")
     }
 }

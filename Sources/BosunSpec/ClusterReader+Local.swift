@@ -5,7 +5,7 @@ import Yams
 extension ClusterReader {
     /// `region` is the cluster's address block `127.A.B`; every job must be in the job catalog.
     func localRules(_ f: Fields, region: String?, groups: [GroupSpec]?, catalog: LocalJobNames) {
-        if let node = f["region"], let text = region, !Self.isLoopbackBlock(text) {
+        if let node = f["region"], let text = region, !LoopbackBlock.isValid(text) {
             r.fail(node, "region", "for provider 'local', the cluster's address block: 127.A.B with A 1–254 and B 0–255 (127.0.x is the host's own)")
         }
         guard let groups, case .sequence(let items)? = f["groups"] else { return }
@@ -15,11 +15,5 @@ extension ClusterReader {
                 r.fail(jobsNode, "groups[\(index)].jobs", "job '\(job)' is not in the job catalog (\(catalog.origin); known: \(catalog.names.sorted().joined(separator: ", ")))")
             }
         }
-    }
-
-    static func isLoopbackBlock(_ text: String) -> Bool {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "127", let a = Int(parts[1]), let b = Int(parts[2]) else { return false }
-        return (1...254).contains(a) && (0...255).contains(b) && String(a) == parts[1] && String(b) == parts[2]
     }
 }
