@@ -84,8 +84,42 @@ struct HAProxyBalancer: Sendable {
     }
 
     /// Sets a server's administrative state (`ready`, `drain`, `maint`) on the running worker.
+    /// Throws when haproxy cannot be reached or answers anything but its silent success.
     func setState(_ vmID: String, _ state: String) throws {
-        _ = try UnixSocket.request(adminSocket, "set server members/\(vmID) state \(state)")
+        let answer = try UnixSocket.request(adminSocket, "set server members/\(vmID) state \(state)")
+        let complaint = answer.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard complaint.isEmpty else { throw LocalError.retryable("DrainFailed", "haproxy \(name): \(complaint.prefix(200))") }
+    }
+
+    /// Takes `vmID` out of rotation (`drain`: no new connection goes to it) and waits until
+    /// haproxy counts no open connection to it, at most `grace` seconds. A fixed pause is not
+    /// enough: on a busy machine a client that connected just before the drain can take longer
+    /// than any fixed grace to send its request, and the job's stop would then answer it.
+    /// Returns the connections still open when the grace ran out (0: drained), or nil when
+    /// haproxy could not be asked (the caller then waits the whole grace).
+    func drain(_ vmID: String, grace: Double) -> Int? {
+        var drained = false
+        for attempt in 0..<3 where !drained {
+            if attempt > 0 { usleep(50_000) }
+            drained = (try? setState(vmID, "drain")) != nil
+        }
+        guard drained else { return nil }
+        let deadline = Date().addingTimeInterval(grace)
+        while true {
+            guard let open = try? sessions(vmID) else { return nil }
+            if open == 0 || Date() >= deadline { return open }
+            usleep(20_000)
+        }
+    }
+
+    /// The connections haproxy's current worker has open to `vmID` (`scur` of `show stat`).
+    func sessions(_ vmID: String) throws -> Int {
+        let csv = try UnixSocket.request(adminSocket, "show stat")
+        for line in csv.split(separator: "\n") where line.hasPrefix("members,\(vmID),") {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            if fields.count > 4, let open = Int(fields[4]) { return open }
+        }
+        throw LocalError.retryable("NotFound", "haproxy \(name) has no server \(vmID)")
     }
 
     /// Servers by name with haproxy's status (`UP`, `DOWN`, `MAINT`, `DRAIN`, …).

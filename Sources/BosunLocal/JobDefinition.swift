@@ -69,7 +69,8 @@ public struct JobDefinition: Sendable, Codable, Hashable {
     }
 
     public struct Drain: Sendable, Codable, Hashable {
-        /// How long connections get after the member leaves the load balancer, e.g. `300ms`.
+        /// The longest the member's open connections get to end once the load balancer
+        /// sends it no new ones, e.g. `5s`; the member leaves as soon as none is open.
         public var grace: String?
 
         var graceSeconds: Double {

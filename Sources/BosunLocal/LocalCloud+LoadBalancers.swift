@@ -38,11 +38,13 @@ extension LocalCloud {
         guard let balancer = try balancer(lb) else { return }
         let member = try read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM lb_members WHERE lb = ? AND vm_id = ?", arguments: [lb, vmID]) ?? false }
         guard member else { return }
-        // Drain first: no new connection goes to it, and the ones it serves get the grace.
+        // Drain first: no new connection goes to it, and the ones it serves get until they
+        // end, at most the job's grace.
         if let handle = try lbHandle(lb), ProcessTree.isAlive(handle) {
-            try? balancer.setState(vmID, "drain")
-            let grace = (try? drainGrace(vmID)) ?? 0.3
-            if grace > 0 { try await Task.sleep(for: .milliseconds(Int(grace * 1000))) }
+            let grace = (try? drainGrace(vmID)) ?? Self.defaultDrainGrace
+            let open = try await offload { balancer.drain(vmID, grace: grace) }
+            // haproxy could not say: the whole grace, blind, is the best left.
+            if open == nil, grace > 0 { try await Task.sleep(for: .milliseconds(Int(grace * 1000))) }
         }
         try await offload { [self] in
             try withLock(lb) {
@@ -138,9 +140,12 @@ extension LocalCloud {
         throw LocalError.terminal("InvalidParameter", "VM \(vmID) runs no job with a loadBalancer port (\(jobs.joined(separator: ", ")))")
     }
 
+    /// How long a drained member's open connections get when its jobs name no grace.
+    static let defaultDrainGrace = 5.0
+
     private func drainGrace(_ vmID: String) throws -> Double {
         let jobs = (try? configuration(vmID))??.jobs ?? []
-        return jobs.compactMap { catalog.jobs[$0]?.drain?.graceSeconds }.max() ?? 0.3
+        return jobs.compactMap { catalog.jobs[$0]?.drain?.graceSeconds }.max() ?? Self.defaultDrainGrace
     }
 
     /// Load balancers with their address, port, process state and members (`bosun local lbs`).

@@ -24,9 +24,16 @@ final class EtcdWriter: Sendable {
                     s.next += 1
                     return s.next
                 }
+                let began = Date()
                 let result = Self.etcdctl(endpoint: endpoint, tls: tls, ["put", "/w/\(n)", "v\(n)"])
                 state.withLock { s in
-                    if result.status == 0 { s.acked.append(n) } else { s.failed.append((n, result.errors.suffix(200).description)) }
+                    if result.status == 0 {
+                        s.acked.append(n)
+                    } else {
+                        // When it ran, to set beside the journal's action times.
+                        let span = "\(Self.clock(began))–\(Self.clock(Date()))"
+                        s.failed.append((n, "[\(span)] " + result.errors.suffix(200).description))
+                    }
                 }
                 Thread.sleep(forTimeInterval: 0.1)
             }
@@ -43,6 +50,12 @@ final class EtcdWriter: Sendable {
     }
 
     var writes: Int { state.withLock { $0.acked.count + $0.failed.count } }
+
+    static func clock(_ date: Date) -> String {
+        let t = date.timeIntervalSince1970
+        let day = t.truncatingRemainder(dividingBy: 86_400)
+        return String(format: "%02d:%02d:%06.3f", Int(day / 3600), Int(day.truncatingRemainder(dividingBy: 3600) / 60), day.truncatingRemainder(dividingBy: 60))
+    }
 
     static func etcdctl(endpoint: String, tls: String, _ args: [String]) -> (status: Int32, output: String, errors: String) {
         let argv = [

@@ -98,6 +98,23 @@ import Glibc
         #expect(lost.isEmpty, "acknowledged writes missing: \(lost.prefix(20))")
     }
 
+    /// The journal's actions with their times (UTC), to set a failed write beside.
+    func timeline() -> String {
+        let rows = try? Command.run(["/usr/bin/sqlite3", db,
+            "SELECT id, kind, instance_id, state, strftime('%H:%M:%f', started_at), strftime('%H:%M:%f', finished_at) FROM actions ORDER BY id"])
+        var out = rows?.output ?? ""
+        // And what the members logged about leadership and failures, by VM.
+        let vms = dir + "/bosun-local/vms"
+        for vm in (try? FileManager.default.contentsOfDirectory(atPath: vms)) ?? [] {
+            let log = (try? String(contentsOfFile: "\(vms)/\(vm)/logs/etcd/current", encoding: .utf8)) ?? ""
+            let lines = log.split(separator: "\n").filter { line in
+                ["\"warn\"", "\"error\"", "leader", "proposal", "received signal", "now serving"].contains { line.contains($0) }
+            }
+            out += "-- \(vm)\n" + lines.suffix(60).map { String($0.prefix(260)) }.joined(separator: "\n") + "\n"
+        }
+        return out
+    }
+
     func edit(_ change: (String) -> String) throws {
         let text = try String(contentsOfFile: spec, encoding: .utf8)
         try Data(change(text).utf8).write(to: URL(fileURLWithPath: spec))
@@ -141,10 +158,10 @@ import Glibc
         try edit { $0.replacingOccurrences(of: "        tls: ((etcd_tls))", with: "        tls: ((etcd_tls))\n        heartbeat_ms: 150") }
         try apply()
         let rolled = writer.stop()
-        print("local-etcd: rolling properties change: \(rolled.acked.count) writes acknowledged, \(rolled.failed.count) failed")
-        // The target is 0 and most runs meet it; now and then one write fails right after a
-        // member's restart (etcd answered it with an HTTP/1 reply where gRPC was due; cause
-        // not pinned down). More than one is a regression.
+        print("local-etcd: rolling properties change: \(rolled.acked.count) writes acknowledged, \(rolled.failed.count) failed \(rolled.failed)")
+        if !rolled.failed.isEmpty { print(timeline()) }
+        // The target is 0, met in 14 of 15 runs since draining waits for open connections; the
+        // other lost one write on a loaded machine (docs/providers.md). More is a regression.
         #expect(rolled.failed.count <= 1, "failed writes: \(rolled.failed)")
         #expect(etcdCommandLines().filter { $0.contains("--heartbeat-interval=150") }.count == 3)
         acked += rolled.acked
@@ -215,9 +232,11 @@ import Glibc
         #expect(rotated.status == 0, "\(rotated.stdout)\(rotated.stderr)")
         let result = writer.stop()
         refreshing.clear()
-        print("local-etcd: CA rotation: \(result.acked.count) writes acknowledged, \(result.failed.count) failed")
-        // The target is 0 and most runs meet it; some lose one write to a 1 s timeout during
-        // the restarts (cause not pinned down yet). More than one is a regression.
+        print("local-etcd: CA rotation: \(result.acked.count) writes acknowledged, \(result.failed.count) failed \(result.failed)")
+        if !result.failed.isEmpty { print(timeline()) }
+        // The target is 0, met in 14 of 15 runs since draining waits for open connections; the
+        // other lost one write to a 1 s timeout as a member's restart began, on a loaded machine
+        // (docs/providers.md). More is a regression.
         #expect(result.failed.count <= 1, "failed writes: \(result.failed)")
         let newCA = try bosun(["creds", "get", "local-etcd", "etcd_ca"]).stdout
         #expect(newCA != oldCA && !newCA.isEmpty)
