@@ -72,6 +72,7 @@ extension LocalCloud: NodeAgent {
             guard let vm = try read({ db in try vmRow(db, vmID) })?.vm, vm.state == .running else { return }
             for job in installedJobs(vmID) {
                 let service = service(vmID, job)
+                handOverLeadership(vm, job)
                 do { try service.control("d", timeout: 5) } catch { continue }
                 guard RunitService.wait(15, { service.status != .run }) else {
                     throw LocalError.retryable("StopTimeout", "job \(job) on VM \(vmID) did not stop within 15 s")
@@ -82,10 +83,11 @@ extension LocalCloud: NodeAgent {
 
     public func restartJobs(vmID: String, jobs: [String]) async throws {
         try await offload { [self] in
-            _ = try runningVM(vmID)
+            let vm = try runningVM(vmID)
             for job in jobs {
                 let service = service(vmID, job)
                 let before = service.pid
+                handOverLeadership(vm, job)
                 do {
                     try service.control("u")
                     try service.control("t")
@@ -96,6 +98,22 @@ extension LocalCloud: NodeAgent {
                     throw LocalError.retryable("RestartTimeout", "job \(job) on VM \(vmID) did not stop within 30 s")
                 }
             }
+        }
+    }
+
+    /// Before an etcd member stops: if it leads, leadership moves to a peer while it still
+    /// serves (`EtcdLeadership`); what happened goes to the VM's `agent.log`.
+    private func handOverLeadership(_ vm: VM, _ job: String) {
+        guard catalog.jobs[job]?.membership == "etcd", let address = vm.address, service(vm.id, job).status == .run else { return }
+        guard let note = EtcdLeadership(address: address, tls: vmDirectory(vm.id) + "/jobs/" + job + "/tls/").handOver() else { return }
+        let line = "\(ISO8601DateFormatter().string(from: now())) \(job): \(note)\n"
+        if let handle = FileHandle(forWritingAtPath: vmDirectory(vm.id) + "/agent.log") ?? {
+            FileManager.default.createFile(atPath: vmDirectory(vm.id) + "/agent.log", contents: nil, attributes: [.posixPermissions: 0o644])
+            return FileHandle(forWritingAtPath: vmDirectory(vm.id) + "/agent.log")
+        }() {
+            _ = try? handle.seekToEnd()
+            try? handle.write(contentsOf: Data(line.utf8))
+            try? handle.close()
         }
     }
 

@@ -1,0 +1,83 @@
+import Foundation
+
+/// Moves etcd leadership off a member before it is stopped, while it still serves. etcd hands
+/// leadership over by itself on SIGTERM, but then the old leader is already closing: a
+/// proposal a follower forwarded to it in that instant is lost and its client waits out its
+/// timeout. `etcdctl move-leader` first, with the member up, leaves nothing in flight to a
+/// member that is going away.
+struct EtcdLeadership {
+    /// The member's address; its client port is etcd's 2379.
+    let address: String
+    /// The job's TLS directory (`ca.crt`, `server.crt`, `server.key`): the member's own
+    /// certificate is also a client certificate.
+    let tls: String
+
+    struct Status: Decodable {
+        var endpoint: String
+        var memberID: UInt64
+        var leader: UInt64
+        var applied: UInt64
+
+        enum CodingKeys: String, CodingKey { case endpoint = "Endpoint", status = "Status" }
+        enum StatusKeys: String, CodingKey { case header, leader, raftAppliedIndex }
+        enum HeaderKeys: String, CodingKey { case memberID = "member_id" }
+
+        init(from decoder: any Decoder) throws {
+            let outer = try decoder.container(keyedBy: CodingKeys.self)
+            endpoint = try outer.decode(String.self, forKey: .endpoint)
+            let status = try outer.nestedContainer(keyedBy: StatusKeys.self, forKey: .status)
+            leader = try status.decode(UInt64.self, forKey: .leader)
+            applied = try status.decodeIfPresent(UInt64.self, forKey: .raftAppliedIndex) ?? 0
+            memberID = try status.nestedContainer(keyedBy: HeaderKeys.self, forKey: .header).decode(UInt64.self, forKey: .memberID)
+        }
+    }
+
+    /// If this member leads, makes the most caught-up peer that answers the leader and waits
+    /// until this member sees it lead. Returns what it did, for the VM's agent log; nil when the
+    /// member does not lead or nothing answered (the stop goes on, and etcd hands over itself).
+    func handOver() -> String? {
+        let me = "https://\(address):2379"
+        guard let statuses = self.statuses(me), let mine = statuses.first(where: { $0.endpoint == me }), mine.leader == mine.memberID else {
+            return nil
+        }
+        guard let target = Self.successor(of: mine, among: statuses) else {
+            return "etcd member \(hex(mine.memberID)) leads and no peer answered: etcd hands leadership over itself when it stops"
+        }
+        guard etcdctl(me, ["move-leader", hex(target.memberID)]) != nil else {
+            return "could not move etcd leadership from \(hex(mine.memberID)) to \(hex(target.memberID)): etcd hands it over itself when it stops"
+        }
+        // Followers learn of the new leader from its first heartbeat; until this member sees it
+        // too, a forwarded proposal could still be on its way here.
+        let deadline = Date().addingTimeInterval(2)
+        while Date() < deadline {
+            if let now = self.statuses(me)?.first(where: { $0.endpoint == me }), now.leader == target.memberID { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return "moved etcd leadership from \(hex(mine.memberID)) to \(hex(target.memberID)) before stopping"
+    }
+
+    /// The peer to hand over to: the one that has applied the most of the log (it becomes
+    /// leader without catching up first).
+    static func successor(of mine: Status, among statuses: [Status]) -> Status? {
+        statuses.filter { $0.memberID != mine.memberID }.max { ($0.applied, $1.endpoint) < ($1.applied, $0.endpoint) }
+    }
+
+    /// `etcdctl endpoint status --cluster` as JSON: every member that answered (one that did
+    /// not is missing; etcdctl then exits non-zero but prints the others).
+    private func statuses(_ endpoint: String) -> [Status]? {
+        guard let output = etcdctl(endpoint, ["endpoint", "status", "--cluster", "-w", "json"], acceptFailure: true) else { return nil }
+        return try? JSONDecoder().decode([Status].self, from: Data(output.utf8))
+    }
+
+    private func hex(_ id: UInt64) -> String { String(id, radix: 16) }
+
+    private func etcdctl(_ endpoint: String, _ args: [String], acceptFailure: Bool = false) -> String? {
+        let argv = [
+            "/usr/bin/etcdctl", "--endpoints=" + endpoint, "--cacert=" + tls + "ca.crt", "--cert=" + tls + "server.crt",
+            "--key=" + tls + "server.key", "--dial-timeout=1s", "--command-timeout=3s",
+        ] + args
+        guard let result = try? Command.run(argv, environment: ["ETCDCTL_API": "3", "PATH": "/usr/bin:/bin"]) else { return nil }
+        guard result.status == 0 || (acceptFailure && !result.output.isEmpty) else { return nil }
+        return result.output
+    }
+}
