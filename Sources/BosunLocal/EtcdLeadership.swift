@@ -26,46 +26,53 @@ struct EtcdLeadership {
             let outer = try decoder.container(keyedBy: CodingKeys.self)
             endpoint = try outer.decode(String.self, forKey: .endpoint)
             let status = try outer.nestedContainer(keyedBy: StatusKeys.self, forKey: .status)
-            leader = try status.decode(UInt64.self, forKey: .leader)
+            // etcd leaves `leader` out while a member knows none (0).
+            leader = try status.decodeIfPresent(UInt64.self, forKey: .leader) ?? 0
             applied = try status.decodeIfPresent(UInt64.self, forKey: .raftAppliedIndex) ?? 0
             memberID = try status.nestedContainer(keyedBy: HeaderKeys.self, forKey: .header).decode(UInt64.self, forKey: .memberID)
         }
     }
 
-    /// If this member leads, makes the most caught-up peer that answers the leader and waits
-    /// until this member sees it lead. Returns what it did, for the VM's agent log; nil when the
-    /// member does not lead or nothing answered (the stop goes on, and etcd hands over itself).
+    /// If this member leads, makes the most caught-up peer that answers the leader, then waits
+    /// (about 2 s at most) until every other peer that answered has heard of it, so none forwards a
+    /// proposal here any more. Returns what it did, for the VM's agent log; nil when the member
+    /// does not lead or nothing answered (the stop goes on, and etcd hands over itself).
     func handOver() -> String? {
         let me = "https://\(address):2379"
-        guard let statuses = self.statuses(me), let mine = statuses.first(where: { $0.endpoint == me }), mine.leader == mine.memberID else {
-            return nil
-        }
+        guard let statuses = self.statuses(me, cluster: true), let mine = statuses.first(where: { $0.endpoint == me }),
+              mine.leader == mine.memberID
+        else { return nil }
         guard let target = Self.successor(of: mine, among: statuses) else {
-            return "etcd member \(hex(mine.memberID)) leads and no peer answered: etcd hands leadership over itself when it stops"
+            return statuses.count == 1 ? nil : "etcd member \(hex(mine.memberID)) leads and no peer can take over: etcd hands leadership over itself when it stops"
         }
         guard etcdctl(me, ["move-leader", hex(target.memberID)]) != nil else {
             return "could not move etcd leadership from \(hex(mine.memberID)) to \(hex(target.memberID)): etcd hands it over itself when it stops"
         }
-        // Followers learn of the new leader from its first heartbeat; until this member sees it
-        // too, a forwarded proposal could still be on its way here.
+        // `move-leader` returns once this member follows the new leader; the other followers
+        // hear of it from its first heartbeat.
         let deadline = Date().addingTimeInterval(2)
-        while Date() < deadline {
-            if let now = self.statuses(me)?.first(where: { $0.endpoint == me }), now.leader == target.memberID { break }
-            Thread.sleep(forTimeInterval: 0.05)
+        var waiting = statuses.filter { $0.memberID != mine.memberID && $0.memberID != target.memberID }.map(\.endpoint)
+        while !waiting.isEmpty, Date() < deadline {
+            waiting.removeAll { self.statuses($0, cluster: false)?.first?.leader == target.memberID }
+            if !waiting.isEmpty { Thread.sleep(forTimeInterval: 0.02) }
         }
-        return "moved etcd leadership from \(hex(mine.memberID)) to \(hex(target.memberID)) before stopping"
+        let unconfirmed = waiting.isEmpty ? "" : " (not yet confirmed by \(waiting.joined(separator: ", ")))"
+        return "moved etcd leadership from \(hex(mine.memberID)) to \(hex(target.memberID)) before stopping\(unconfirmed)"
     }
 
     /// The peer to hand over to: the one that has applied the most of the log (it becomes
     /// leader without catching up first).
     static func successor(of mine: Status, among statuses: [Status]) -> Status? {
-        statuses.filter { $0.memberID != mine.memberID }.max { ($0.applied, $1.endpoint) < ($1.applied, $0.endpoint) }
+        // A peer that names another leader (or none) is not in step with this one.
+        statuses.filter { $0.memberID != mine.memberID && $0.leader == mine.memberID }.max { ($0.applied, $1.endpoint) < ($1.applied, $0.endpoint) }
     }
 
-    /// `etcdctl endpoint status --cluster` as JSON: every member that answered (one that did
-    /// not is missing; etcdctl then exits non-zero but prints the others).
-    private func statuses(_ endpoint: String) -> [Status]? {
-        guard let output = etcdctl(endpoint, ["endpoint", "status", "--cluster", "-w", "json"], acceptFailure: true) else { return nil }
+    /// `etcdctl endpoint status` as JSON, of `endpoint` or (`cluster`) of every member listed:
+    /// those that answered (one that did not is missing; etcdctl then exits non-zero but
+    /// prints the others). Each call is bounded by etcdctl's 1 s dial and command timeouts.
+    private func statuses(_ endpoint: String, cluster: Bool) -> [Status]? {
+        let args = ["endpoint", "status", "-w", "json"] + (cluster ? ["--cluster"] : [])
+        guard let output = etcdctl(endpoint, args, acceptFailure: true) else { return nil }
         return try? JSONDecoder().decode([Status].self, from: Data(output.utf8))
     }
 
@@ -74,7 +81,7 @@ struct EtcdLeadership {
     private func etcdctl(_ endpoint: String, _ args: [String], acceptFailure: Bool = false) -> String? {
         let argv = [
             "/usr/bin/etcdctl", "--endpoints=" + endpoint, "--cacert=" + tls + "ca.crt", "--cert=" + tls + "server.crt",
-            "--key=" + tls + "server.key", "--dial-timeout=1s", "--command-timeout=3s",
+            "--key=" + tls + "server.key", "--dial-timeout=1s", "--command-timeout=\(args.first == "move-leader" ? 3 : 1)s",
         ] + args
         guard let result = try? Command.run(argv, environment: ["ETCDCTL_API": "3", "PATH": "/usr/bin:/bin"]) else { return nil }
         guard result.status == 0 || (acceptFailure && !result.output.isEmpty) else { return nil }

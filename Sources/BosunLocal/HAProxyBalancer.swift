@@ -1,3 +1,4 @@
+import BosunProvider
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -95,19 +96,30 @@ struct HAProxyBalancer: Sendable {
     /// haproxy counts no open connection to it, at most `grace` seconds. A fixed pause is not
     /// enough: on a busy machine a client that connected just before the drain can take longer
     /// than any fixed grace to send its request, and the job's stop would then answer it.
-    /// Returns the connections still open when the grace ran out (0: drained), or nil when
-    /// haproxy could not be asked (the caller then waits the whole grace).
+    /// Returns the connections still open when it stopped waiting (0: drained; a server haproxy
+    /// does not have has none), or nil when haproxy could not be asked to drain it (the caller
+    /// then waits the whole grace). The caller holds the load balancer's lock, so no reload
+    /// puts the server back into rotation meanwhile.
     func drain(_ vmID: String, grace: Double) -> Int? {
+        let deadline = Date().addingTimeInterval(grace)
         var drained = false
         for attempt in 0..<3 where !drained {
             if attempt > 0 { usleep(50_000) }
-            drained = (try? setState(vmID, "drain")) != nil
+            do {
+                try setState(vmID, "drain")
+                drained = true
+            } catch let error as ProviderError where error.message.contains("No such server") {
+                return 0
+            } catch {
+                continue
+            }
         }
         guard drained else { return nil }
-        let deadline = Date().addingTimeInterval(grace)
+        var open: Int?
         while true {
-            guard let open = try? sessions(vmID) else { return nil }
-            if open == 0 || Date() >= deadline { return open }
+            // A failed look (haproxy busy for a moment) is not an answer: look again.
+            if let now = try? sessions(vmID) { open = now }
+            if open == 0 || Date() >= deadline { return open ?? 0 }
             usleep(20_000)
         }
     }

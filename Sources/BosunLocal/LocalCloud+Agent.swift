@@ -106,15 +106,12 @@ extension LocalCloud: NodeAgent {
     private func handOverLeadership(_ vm: VM, _ job: String) {
         guard catalog.jobs[job]?.membership == "etcd", let address = vm.address, service(vm.id, job).status == .run else { return }
         guard let note = EtcdLeadership(address: address, tls: vmDirectory(vm.id) + "/jobs/" + job + "/tls/").handOver() else { return }
-        let line = "\(ISO8601DateFormatter().string(from: now())) \(job): \(note)\n"
-        if let handle = FileHandle(forWritingAtPath: vmDirectory(vm.id) + "/agent.log") ?? {
-            FileManager.default.createFile(atPath: vmDirectory(vm.id) + "/agent.log", contents: nil, attributes: [.posixPermissions: 0o644])
-            return FileHandle(forWritingAtPath: vmDirectory(vm.id) + "/agent.log")
-        }() {
-            _ = try? handle.seekToEnd()
-            try? handle.write(contentsOf: Data(line.utf8))
-            try? handle.close()
-        }
+        let line = Array("\(ISO8601DateFormatter().string(from: now())) \(job): \(note)\n".utf8)
+        // Appended in one write, never truncating what is there.
+        let fd = open(vmDirectory(vm.id) + "/agent.log", O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return }
+        _ = line.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        close(fd)
     }
 
     func installedJobs(_ vmID: String) -> [String] {

@@ -38,16 +38,16 @@ extension LocalCloud {
         guard let balancer = try balancer(lb) else { return }
         let member = try read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM lb_members WHERE lb = ? AND vm_id = ?", arguments: [lb, vmID]) ?? false }
         guard member else { return }
-        // Drain first: no new connection goes to it, and the ones it serves get until they
-        // end, at most the job's grace.
-        if let handle = try lbHandle(lb), ProcessTree.isAlive(handle) {
-            let grace = (try? drainGrace(vmID)) ?? Self.defaultDrainGrace
-            let open = try await offload { balancer.drain(vmID, grace: grace) }
-            // haproxy could not say: the whole grace, blind, is the best left.
-            if open == nil, grace > 0 { try await Task.sleep(for: .milliseconds(Int(grace * 1000))) }
-        }
+        let grace = (try? drainGrace(vmID)) ?? Self.defaultDrainGrace
         try await offload { [self] in
             try withLock(lb) {
+                // Drain first, under the lock (a reload meanwhile would put the member back
+                // into rotation): no new connection goes to it, and the ones it serves get
+                // until they end, at most the job's grace.
+                if let handle = try lbHandle(lb), ProcessTree.isAlive(handle), balancer.drain(vmID, grace: grace) == nil, grace > 0 {
+                    // haproxy could not be asked: the whole grace, blind, is the best left.
+                    Thread.sleep(forTimeInterval: grace)
+                }
                 try write { db in try db.execute(sql: "DELETE FROM lb_members WHERE lb = ? AND vm_id = ?", arguments: [lb, vmID]) }
                 try reconfigureLocked(lb)
             }

@@ -23,3 +23,18 @@ import Testing
         #expect(EtcdLeadership.successor(of: leader, among: [leader]) == nil)
     }
 }
+
+extension EtcdLeadershipTests {
+    /// A peer in the middle of an election reports no leader (etcd leaves the field out): it
+    /// decodes, and it is not chosen.
+    @Test func aPeerWithoutALeaderDecodesAndIsPassedOver() throws {
+        let json = """
+            [{"Endpoint":"https://127.79.1.10:2379","Status":{"header":{"member_id":1},"leader":1,"raftAppliedIndex":9}},\
+            {"Endpoint":"https://127.79.1.11:2379","Status":{"header":{"member_id":2},"raftAppliedIndex":12}},\
+            {"Endpoint":"https://127.79.1.12:2379","Status":{"header":{"member_id":3},"leader":1,"raftAppliedIndex":8}}]
+            """
+        let statuses = try JSONDecoder().decode([EtcdLeadership.Status].self, from: Data(json.utf8))
+        #expect(statuses.map(\.leader) == [1, 0, 1])
+        #expect(EtcdLeadership.successor(of: statuses[0], among: statuses)?.memberID == 3)
+    }
+}

@@ -26,7 +26,7 @@ import Testing
         let catalog = try JobCatalog()
         let etcd = try catalog.definition("etcd")
         #expect(etcd.membership == "etcd" && etcd.health == JobDefinition.HealthCheck(port: 2381, path: "/health"))
-        #expect(etcd.loadBalancer?.port == 2379 && etcd.drain?.graceSeconds == 0.3)
+        #expect(etcd.loadBalancer?.port == 2379 && etcd.drain?.graceSeconds == 5)
     }
 
     @Test func anOperatorDirectoryAddsAndReplacesJobs() throws {
