@@ -78,13 +78,8 @@ struct EtcdLeadership {
 
     private func hex(_ id: UInt64) -> String { String(id, radix: 16) }
 
+    /// Status calls get 1 s each (they are polled); the move itself gets etcdctl's 3 s.
     private func etcdctl(_ endpoint: String, _ args: [String], acceptFailure: Bool = false) -> String? {
-        let argv = [
-            "/usr/bin/etcdctl", "--endpoints=" + endpoint, "--cacert=" + tls + "ca.crt", "--cert=" + tls + "server.crt",
-            "--key=" + tls + "server.key", "--dial-timeout=1s", "--command-timeout=\(args.first == "move-leader" ? 3 : 1)s",
-        ] + args
-        guard let result = try? Command.run(argv, environment: ["ETCDCTL_API": "3", "PATH": "/usr/bin:/bin"]) else { return nil }
-        guard result.status == 0 || (acceptFailure && !result.output.isEmpty) else { return nil }
-        return result.output
+        EtcdControl(tls: tls).run([endpoint], args, commandTimeout: args.first == "move-leader" ? 3 : 1, acceptFailure: acceptFailure)
     }
 }

@@ -102,12 +102,6 @@ struct EtcdMembership {
 
     /// Runs etcdctl against `endpoints` with the member's own certificate; nil on failure.
     private func etcdctl(_ endpoints: [String], _ args: [String]) -> String? {
-        let tls = renderer.jobDirectory + "/tls/"
-        let args = [
-            "/usr/bin/etcdctl", "--endpoints=" + endpoints.joined(separator: ","), "--cacert=" + tls + "ca.crt",
-            "--cert=" + tls + "server.crt", "--key=" + tls + "server.key", "--dial-timeout=1s", "--command-timeout=3s",
-        ] + args
-        guard let result = try? Command.run(args, environment: ["ETCDCTL_API": "3", "PATH": "/usr/bin:/bin"]), result.status == 0 else { return nil }
-        return result.output
+        EtcdControl(tls: renderer.jobDirectory + "/tls/").run(endpoints, args)
     }
 }

@@ -89,7 +89,7 @@ struct HAProxyBalancer: Sendable {
     func setState(_ vmID: String, _ state: String) throws {
         let answer = try UnixSocket.request(adminSocket, "set server members/\(vmID) state \(state)")
         let complaint = answer.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard complaint.isEmpty else { throw LocalError.retryable("DrainFailed", "haproxy \(name): \(complaint.prefix(200))") }
+        guard complaint.isEmpty else { throw LocalError.retryable("AdminRefused", "haproxy \(name): \(complaint.prefix(200))") }
     }
 
     /// Takes `vmID` out of rotation (`drain`: no new connection goes to it) and waits until
@@ -124,24 +124,25 @@ struct HAProxyBalancer: Sendable {
         }
     }
 
-    /// The connections haproxy's current worker has open to `vmID` (`scur` of `show stat`).
+    /// The connections haproxy's current worker has open to `vmID`.
     func sessions(_ vmID: String) throws -> Int {
-        let csv = try UnixSocket.request(adminSocket, "show stat")
-        for line in csv.split(separator: "\n") where line.hasPrefix("members,\(vmID),") {
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            if fields.count > 4, let open = Int(fields[4]) { return open }
-        }
-        throw LocalError.retryable("NotFound", "haproxy \(name) has no server \(vmID)")
+        guard let server = try servers()[vmID] else { throw LocalError.retryable("NotFound", "haproxy \(name) has no server \(vmID)") }
+        return server.sessions
     }
 
     /// Servers by name with haproxy's status (`UP`, `DOWN`, `MAINT`, `DRAIN`, …).
     func serverStatus() throws -> [String: String] {
+        try servers().mapValues(\.status)
+    }
+
+    /// The backend's servers from `show stat` (CSV: proxy, server, …, `scur` 5th, `status` 18th).
+    private func servers() throws -> [String: (status: String, sessions: Int)] {
         let csv = try UnixSocket.request(adminSocket, "show stat")
-        var out: [String: String] = [:]
+        var out: [String: (status: String, sessions: Int)] = [:]
         for line in csv.split(separator: "\n") where line.hasPrefix("members,") {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
             guard fields.count > 17, fields[1] != "BACKEND" else { continue }
-            out[String(fields[1])] = String(fields[17])
+            out[String(fields[1])] = (String(fields[17]), Int(fields[4]) ?? 0)
         }
         return out
     }

@@ -73,11 +73,16 @@ public struct JobDefinition: Sendable, Codable, Hashable {
         /// sends it no new ones, e.g. `5s`; the member leaves as soon as none is open.
         public var grace: String?
 
-        var graceSeconds: Double {
+        var graceSeconds: Double { parsedGrace ?? 0 }
+
+        /// `grace` in seconds when it is `N ms` or `N s` within 0…300 s; nil otherwise (the
+        /// catalog refuses such a definition: a typo must not silently mean "no drain").
+        var parsedGrace: Double? {
             guard let grace else { return 0 }
-            if grace.hasSuffix("ms"), let n = Double(grace.dropLast(2)) { return n / 1000 }
-            if grace.hasSuffix("s"), let n = Double(grace.dropLast()) { return n }
-            return 0
+            let seconds: Double? = if grace.hasSuffix("ms") { Double(grace.dropLast(2)).map { $0 / 1000 } }
+                else if grace.hasSuffix("s") { Double(grace.dropLast()) } else { nil }
+            guard let seconds, seconds.isFinite, (0...300).contains(seconds) else { return nil }
+            return seconds
         }
     }
 
@@ -97,6 +102,9 @@ public struct JobDefinition: Sendable, Codable, Hashable {
             return "health.path must start with / and hold only printable characters, no spaces or quotes"
         }
         if let lb = loadBalancer, !(1...65535).contains(lb.port) { return "loadBalancer.port \(lb.port) is not a port" }
+        if let drain, drain.parsedGrace == nil {
+            return "drain.grace '\(drain.grace ?? "")' must be a duration of 0 to 300 s, such as 500ms or 5s"
+        }
         return nil
     }
 }

@@ -53,6 +53,9 @@ import Testing
         ("name: x\ncommand: [/bin/true]\nmembership: zookeeper\n", "membership 'zookeeper' is unknown (known: etcd)"),
         ("name: x\ncommand: [/bin/true]\nhealth: { port: 70000, path: / }\n", "health.port 70000 is not a port"),
         ("name: x\ncommand: [/bin/true]\nhealth: { port: 80, path: \"/h\\nbackend evil\" }\n", "health.path must start with / and hold only printable characters, no spaces or quotes"),
+        ("name: x\ncommand: [/bin/true]\ndrain: { grace: 5 minutes }\n", "drain.grace '5 minutes' must be a duration of 0 to 300 s, such as 500ms or 5s"),
+        ("name: x\ncommand: [/bin/true]\ndrain: { grace: 1h }\n", "drain.grace '1h' must be a duration of 0 to 300 s, such as 500ms or 5s"),
+        ("name: x\ncommand: [/bin/true]\ndrain: { grace: 900s }\n", "drain.grace '900s' must be a duration of 0 to 300 s, such as 500ms or 5s"),
         ("name: x\ncommand: /bin/true\n", "command: wrong type"),
         ("command: [/bin/true]\n", "(top level): missing name"),
     ])
