@@ -25,6 +25,8 @@ struct PlanExecutor: Sendable {
     let pool: WorkerPool
     let bucket: TokenBucket
     let policy: ExecutionPolicy
+    /// Times every action's provider call against `policy`'s timeouts.
+    let deadlines: ActionDeadlines
     let random: RandomSource
     let owner: String
     let stop: StopSignal
@@ -130,7 +132,7 @@ struct PlanExecutor: Sendable {
 
     private func run(_ action: PlannedAction, journalID: Int64, key: String) async -> Outcome {
         await pool.acquire(cluster: cluster)
-        defer { Task { await pool.release() } }
+        defer { pool.release() }
         while true {
             if stop.isStopped {
                 try? store.settle([journalID], state: "pending", note: "parked: the controller stopped before it ran")
@@ -148,11 +150,11 @@ struct PlanExecutor: Sendable {
             metrics?.attempt(kind: action.kind.name)
             if attempt == 1 { progress(.started(cluster: cluster, instance: action.instance ?? cluster, action: action.kind.summary)) }
             do {
-                try await bucket.acquire()
-                let effect = try await withTimeout(policy.timeout(for: action.kind.name)) {
+                if !bucket.isUnlimited { try await bucket.acquire() }
+                let effect = try await deadlines.run(limit: policy.timeout(for: action.kind.name)) {
                     try await runner.perform(action, key: key, attempt: attempt, resources: resources)
                 }
-                await bucket.succeeded()
+                if !bucket.isUnlimited { await bucket.succeeded() }
                 try await store.succeedAttempt(journalID, effect: effect)
                 return .succeeded
             } catch {
@@ -195,16 +197,4 @@ struct PlanExecutor: Sendable {
 struct ActionTimeout: Error, CustomStringConvertible {
     let after: Duration
     var description: String { "timed out after \(after)" }
-}
-
-func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            throw ActionTimeout(after: limit)
-        }
-        defer { group.cancelAll() }
-        return try await group.next()!
-    }
 }

@@ -66,6 +66,8 @@ public final class Reconciler: Sendable {
     public let metrics: ControllerMetrics?
     /// Whether lease renewals succeed (`/readyz`).
     public let leases = LeaseHealth()
+    /// One timer for the timeouts of every action this reconciler runs.
+    let deadlines = ActionDeadlines()
     public let logger: Logger
     /// Per cluster, what the last pass that left it alone (empty plan) observed: the drift
     /// sweep re-plans only when an observation differs from it.
@@ -360,7 +362,8 @@ public final class Reconciler: Sendable {
                 cluster: cluster, provider: handle.infrastructure, agent: handle.agent, policy: policy,
                 configs: NodeConfigRenderer(spec: fresh.spec, book: AddressBook(vms: observed.vms), credentials: credentials),
                 handle: handle),
-            store: store, pool: pool, bucket: handle.bucket, policy: policy, random: random, owner: owner, stop: stop, logger: logger,
+            store: store, pool: pool, bucket: handle.bucket, policy: policy, deadlines: deadlines, random: random, owner: owner,
+            stop: stop, logger: logger,
             progress: progress, metrics: metrics)
         let result = await executor.execute(plan, journalIDs: journalIDs, planID: planID)
         if let first = result.failed.first {

@@ -7,11 +7,14 @@ public actor TokenBucket {
     private var tokens: Double
     private var last: ContinuousClock.Instant
     private let clock = ContinuousClock()
+    /// No rate limit: callers skip the bucket (and the hops onto this actor) altogether.
+    public nonisolated let isUnlimited: Bool
 
     /// `ratePerSecond` nil means unlimited.
     public init(ratePerSecond: Double?, burst: Int? = nil) {
         let r = ratePerSecond ?? .infinity
         maxRate = r
+        isUnlimited = !r.isFinite
         rate = r
         self.burst = Double(burst ?? max(1, Int(min(r, 1_000_000))))
         tokens = self.burst

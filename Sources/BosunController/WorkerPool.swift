@@ -1,10 +1,20 @@
+import Synchronization
+
 /// A fixed number of worker slots shared by every cluster. A freed slot goes to the next
 /// cluster in round-robin order that is waiting, so one large cluster cannot starve a small one.
-public actor WorkerPool {
+///
+/// A lock, not an actor: every action takes and returns a slot, and an actor's two hops per
+/// action (and a task to return the slot from a `defer`) were measurable in a large apply.
+public final class WorkerPool: Sendable {
     public let capacity: Int
-    private var busy = 0
-    private var waitingRequests: [String: [CheckedContinuation<Void, Never>]] = [:]
-    private var rotation: [String] = []
+
+    private struct State {
+        var busy = 0
+        var waitingRequests: [String: [CheckedContinuation<Void, Never>]] = [:]
+        var rotation: [String] = []
+    }
+
+    private let state = Mutex(State())
 
     public init(capacity: Int) {
         precondition(capacity > 0)
@@ -13,42 +23,53 @@ public actor WorkerPool {
 
     /// Waits for a slot for `cluster`.
     public func acquire(cluster: String) async {
-        if busy < capacity && rotation.isEmpty {
-            busy += 1
-            return
+        let granted = state.withLock { s -> Bool in
+            guard s.busy < capacity && s.rotation.isEmpty else { return false }
+            s.busy += 1
+            return true
         }
-        await withCheckedContinuation { continuation in
-            if waitingRequests[cluster] == nil { rotation.append(cluster) }
-            waitingRequests[cluster, default: []].append(continuation)
-            dispatch()
+        if granted { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+                if s.waitingRequests[cluster] == nil { s.rotation.append(cluster) }
+                s.waitingRequests[cluster, default: []].append(continuation)
+                return Self.dispatch(&s, capacity: capacity)
+            }
+            for next in ready { next.resume() }
         }
     }
 
     /// Returns a slot.
     public func release() {
-        busy -= 1
-        dispatch()
+        let ready = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            s.busy -= 1
+            return Self.dispatch(&s, capacity: capacity)
+        }
+        for next in ready { next.resume() }
     }
 
-    public var inUse: Int { busy }
+    public var inUse: Int { state.withLock { $0.busy } }
 
     /// Requests waiting for a slot, over all clusters.
-    public var waiting: Int { waitingRequests.values.reduce(0) { $0 + $1.count } }
+    public var waiting: Int { state.withLock { $0.waitingRequests.values.reduce(0) { $0 + $1.count } } }
 
-    private func dispatch() {
-        while busy < capacity, !rotation.isEmpty {
-            let cluster = rotation.removeFirst()
-            var queue = waitingRequests[cluster] ?? []
+    /// Hands free slots to waiting requests, one cluster at a time in rotation; returns the
+    /// requests to resume (outside the lock).
+    private static func dispatch(_ s: inout State, capacity: Int) -> [CheckedContinuation<Void, Never>] {
+        var ready: [CheckedContinuation<Void, Never>] = []
+        while s.busy < capacity, !s.rotation.isEmpty {
+            let cluster = s.rotation.removeFirst()
+            var queue = s.waitingRequests[cluster] ?? []
             guard !queue.isEmpty else { continue }
-            let next = queue.removeFirst()
+            ready.append(queue.removeFirst())
             if queue.isEmpty {
-                waitingRequests[cluster] = nil
+                s.waitingRequests[cluster] = nil
             } else {
-                waitingRequests[cluster] = queue
-                rotation.append(cluster)
+                s.waitingRequests[cluster] = queue
+                s.rotation.append(cluster)
             }
-            busy += 1
-            next.resume()
+            s.busy += 1
         }
+        return ready
     }
 }

@@ -28,8 +28,9 @@ final class GroupCommit: Sendable {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let outcome = Mutex<Result<T, any Error>?>(nil)
             let job = Job(
-                run: { db in
+                run: { db, isolated in
                     let result = Result<T, any Error>(catching: {
+                        guard isolated else { return try body(db) }
                         var value: T?
                         try db.inSavepoint {
                             value = try body(db)
@@ -38,6 +39,8 @@ final class GroupCommit: Sendable {
                         return value!
                     })
                     outcome.withLock { $0 = result }
+                    if case .failure = result { return false }
+                    return true
                 },
                 finish: { commitError in
                     if let commitError {
@@ -69,7 +72,7 @@ final class GroupCommit: Sendable {
             if jobs.isEmpty { return }
             var failure: (any Error)?
             do {
-                try pool.write { db in for job in jobs { job.run(db) } }
+                try pool.writeWithoutTransaction { db in try Self.commit(jobs, db) }
                 transactions.add(1, ordering: .relaxed)
             } catch let error as DatabaseError {
                 failure = StoreError.writeFailed(error.message ?? "\(error.resultCode)")
@@ -80,8 +83,31 @@ final class GroupCommit: Sendable {
         }
     }
 
+    /// Commits `jobs` in one transaction. Each job runs bare first: a savepoint apiece is two
+    /// more statements, parsed each time, on the one thread that holds the write lock, and that
+    /// lock is what bounds a large apply.
+    /// If any job fails, that transaction is rolled back whole and the group runs again with
+    /// each job in its own savepoint, so a failing write still rolls back only itself (the
+    /// jobs are database writes only, so running one twice after a rollback is the same as once).
+    private static func commit(_ jobs: [Job], _ db: Database) throws {
+        do {
+            try db.inTransaction(.immediate) {
+                for job in jobs where !job.run(db, false) { throw OneFailed() }
+                return .commit
+            }
+        } catch is OneFailed {
+            try db.inTransaction(.immediate) {
+                for job in jobs { _ = job.run(db, true) }
+                return .commit
+            }
+        }
+    }
+
+    private struct OneFailed: Error {}
+
     private struct Job: Sendable {
-        let run: @Sendable (Database) -> Void
+        /// Runs the job's writes, in a savepoint of its own when `isolated`; false if they threw.
+        let run: @Sendable (Database, _ isolated: Bool) -> Bool
         let finish: @Sendable ((any Error)?) -> Void
     }
 }

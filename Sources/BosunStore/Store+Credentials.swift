@@ -91,7 +91,7 @@ extension Store {
         for credential in missing {
             sealed.append((credential, try SealedSecret.seal(credential.secret, cluster: spec.name, name: credential.name, version: 1, key: key)))
         }
-        let created = Self.databaseTime(now())
+        let created = now().text
         try pool.write { db in
             for (credential, blob) in sealed {
                 try db.execute(

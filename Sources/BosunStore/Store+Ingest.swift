@@ -129,11 +129,5 @@ extension Store {
 
     /// A time as the database writes it (UTC, to the millisecond), e.g. for messages and for
     /// comparing with the text times in the views.
-    public static func databaseTime(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd HH:mm:ss.SSS"
-        return f.string(from: date)
-    }
+    public static func databaseTime(_ date: Date) -> String { StoredTime(date).text }
 }

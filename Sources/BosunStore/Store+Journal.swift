@@ -10,6 +10,12 @@ extension Store {
     public func journal(plan: Plan, planID: String) throws -> [Int64] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        // Encoded before the transaction: the write lock is the executor's bottleneck, so
+        // nothing that can run without it runs inside.
+        let details = try plan.actions.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        let instances = plan.instances
+        let message = "plan \(planID): \(counted(plan.actions.count, "action")) for \(counted(instances.count, "instance"))"
+            + Self.why(plan, instances)
         return try write { db in
             let at = now()
             var ids: [Int64] = []
@@ -18,19 +24,15 @@ extension Store {
                 INSERT INTO actions (cluster, instance_id, plan_id, kind, idempotency_key, state, reason, detail, created_at, step, canary)
                 VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)
                 """)
-            for action in plan.actions {
-                let detail = String(decoding: try encoder.encode(action), as: UTF8.self)
+            for (action, detail) in zip(plan.actions, details) {
                 try statement.execute(arguments: [
                     plan.cluster, action.instance, planID, action.kind.name, "\(planID)/\(action.id)", action.reason, detail, at,
                     action.id, action.canary,
                 ])
                 ids.append(db.lastInsertedRowID)
             }
-            let instances = plan.instances
             try insertEvent(
-                db, cluster: plan.cluster, instance: instances.count == 1 ? instances[0] : nil, kind: "plan-started",
-                message: "plan \(planID): \(counted(plan.actions.count, "action")) for \(counted(instances.count, "instance"))"
-                    + Self.why(plan, instances))
+                db, cluster: plan.cluster, instance: instances.count == 1 ? instances[0] : nil, kind: "plan-started", message: message)
             return ids
         }
     }
@@ -91,11 +93,11 @@ extension Store {
         try await groupCommit.write { db in try self.failed(db, id, error: error) }
     }
 
-    private func due(after delay: Duration) -> Date {
+    private func due(after delay: Duration) -> StoredTime {
         now().addingTimeInterval(Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
     }
 
-    private static func running(_ db: Database, _ id: Int64, owner: String, instance: String?, at: Date) throws -> (attempt: Int, vm: String?, disk: String?) {
+    private static func running(_ db: Database, _ id: Int64, owner: String, instance: String?, at: StoredTime) throws -> (attempt: Int, vm: String?, disk: String?) {
         let attempt = try Int.fetchOne(
             db.cachedStatement(sql: """
                 UPDATE actions SET state = 'running', owner = ?, attempts = attempts + 1,
@@ -108,7 +110,7 @@ extension Store {
         return (attempt, vm, disk)
     }
 
-    private static func retry(_ db: Database, _ id: Int64, error: String, due: Date) throws {
+    private static func retry(_ db: Database, _ id: Int64, error: String, due: StoredTime) throws {
         try db.cachedStatement(sql: "UPDATE actions SET last_error = ?, next_attempt_at = ? WHERE id = ?").execute(arguments: [error, due, id])
     }
 

@@ -18,8 +18,8 @@ extension Store {
             if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT holder, expires_at FROM leases WHERE cluster = ?"), arguments: [cluster]) {
                 let current: String = row["holder"]
                 let expires: Date = row["expires_at"]
-                let dead = current != holder && expires > at && isDead(current)
-                if current != holder && expires > at && !dead { return LeaseHolder(holder: current, expiresAt: expires) }
+                let dead = current != holder && expires > at.date && isDead(current)
+                if current != holder && expires > at.date && !dead { return LeaseHolder(holder: current, expiresAt: expires) }
                 if current != holder {
                     let why = dead ? "its process is gone" : "it expired at \(expires)"
                     try insertEvent(db, cluster: cluster, instance: nil, kind: "lease-takeover",

@@ -51,7 +51,7 @@ extension Store {
             try queue.write { db in
                 try db.execute(
                     sql: "INSERT INTO readiness_probes (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at",
-                    arguments: [Self.databaseTime(now())])
+                    arguments: [now().text])
             }
         } catch let error as DatabaseError {
             // SQLite's own words ("database or disk is full"), not the SQL around them.

@@ -169,7 +169,7 @@ extension Store {
     /// A `converged` event when a cluster converges after a change: how long since the first
     /// plan after its last convergence, and how many actions succeeded since. Nothing when it
     /// was converged already (a scheduled pass that found nothing to do).
-    static func noteConverged(_ db: Database, cluster: String, generation: Int?, at: Date) throws {
+    static func noteConverged(_ db: Database, cluster: String, generation: Int?, at: StoredTime) throws {
         guard let before = try String.fetchOne(db, sql: "SELECT phase FROM clusters WHERE name = ?", arguments: [cluster]),
             before != "converged"
         else { return }

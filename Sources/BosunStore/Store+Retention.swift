@@ -73,7 +73,7 @@ extension Store {
     /// Deletes rows of `table` matching `filter` whose `time` is before `cutoff`, oldest first,
     /// through the index on `time`. Returns the batches used.
     private func pruneOld(
-        _ table: String, where filter: String, time: String, before cutoff: Date, batch: Int,
+        _ table: String, where filter: String, time: String, before cutoff: StoredTime, batch: Int,
         delete: (Database, [Int64]) throws -> Int
     ) throws -> Int {
         try drain { db in

@@ -57,7 +57,7 @@ extension Store {
         let fresh = try generator.generate(variable, signer: signer)
         let version = (set.versions(name).map(\.version).max() ?? 0) + 1
         let sealed = try SealedSecret.seal(fresh.secret, cluster: cluster, name: name, version: version, key: key)
-        let at = Self.databaseTime(now())
+        let at = now().text
         let message = isCA
             ? "rotating CA \(name) v\(old.version) → v\(version): phase 1 of 3, the new CA joins every trust bundle"
             : "rotating \(name) v\(old.version) → v\(version): rolling out the new version"
@@ -83,7 +83,7 @@ extension Store {
     @discardableResult
     public func advanceRotation(cluster: String, key: CredentialKey, generator: CredentialGenerator = CredentialGenerator()) throws -> String? {
         guard let rotation = try rotationInFlight(cluster: cluster), try rolledOut(cluster: cluster, since: rotation.phaseStartedAt) else { return nil }
-        let at = Self.databaseTime(now())
+        let at = now().text
         let name = rotation.name
         if rotation.kind == "leaf" || rotation.phase == 3 {
             let message = rotation.kind == "leaf"

@@ -10,7 +10,7 @@ public final class Store: Sendable {
     /// Path of the database file.
     public let path: String
     let pool: DatabasePool
-    let now: @Sendable () -> Date
+    let clock: @Sendable () -> Date
     private let writes = Atomic<Int>(0)
     /// The executor's journal writes, committed in groups (`GroupCommit`).
     let groupCommit: GroupCommit
@@ -32,9 +32,12 @@ public final class Store: Sendable {
     public init(path: String, create: Bool = true, now: @escaping @Sendable () -> Date = { Date() }) throws {
         self.path = path
         self.pool = try StateDatabase.open(path: path, create: create)
-        self.now = now
+        self.clock = now
         self.groupCommit = GroupCommit(pool: pool)
     }
+
+    /// The injected clock's time, as the database stores it.
+    func now() -> StoredTime { StoredTime(clock()) }
 
     /// The spec with canonical `json` and `hash`, decoded once per hash.
     func decodeSpec(json: String, hash: String) throws -> ClusterSpec {

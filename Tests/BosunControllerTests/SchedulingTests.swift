@@ -52,17 +52,17 @@ import Testing
             tasks.append(Task {
                 await pool.acquire(cluster: "big")
                 await order.add("big\(i)")
-                await pool.release()
+                pool.release()
             })
-            try await waitUntil { await pool.waiting == i + 1 }
+            try await waitUntil { pool.waiting == i + 1 }
         }
         tasks.append(Task {
             await pool.acquire(cluster: "small")
             await order.add("small")
-            await pool.release()
+            pool.release()
         })
-        try await waitUntil { await pool.waiting == 6 }
-        await pool.release()
+        try await waitUntil { pool.waiting == 6 }
+        pool.release()
         for t in tasks { await t.value }
         let served = await order.items
         #expect(served.firstIndex(of: "small")! <= 1, "the small cluster is served second, not last: \(served)")
