@@ -140,9 +140,17 @@ import Glibc
         #expect(Set(listed.compactMap { $0["address"] as? String }) == ["\(block).10", "\(block).11", "\(block).12"])
         #expect(listed.allSatisfy { ($0["jobs"] as? [[String: Any]])?.first?["state"] as? String == "running" })
         // haproxy's own view settles within its checks (rise 2 × 500 ms) after the last reload.
-        try await BosunProcess.waitFor("haproxy to see 3 members UP", timeout: .seconds(15)) {
-            let lbs = try self.bosun(["local", "lbs"])
-            return lbs.status == 0 && lbs.stdout.contains("\(self.block).1:2379") && lbs.stdout.components(separatedBy: "=UP").count == 4
+        var lastView = ""
+        do {
+            try await BosunProcess.waitFor("haproxy to see 3 members UP", timeout: .seconds(15)) {
+                let lbs = try self.bosun(["local", "lbs"])
+                lastView = "exit \(lbs.status): \(lbs.stdout)\(lbs.stderr)"
+                return lbs.status == 0 && lbs.stdout.contains("\(self.block).1:2379") && lbs.stdout.components(separatedBy: "=UP").count == 4
+            }
+        } catch {
+            // Name what haproxy showed instead, so a next occurrence says which member and state.
+            print("local-etcd: haproxy's last view: \(lastView)")
+            throw error
         }
         let disks = try bosun(["local", "disks", "--json"])
         let diskRows = try JSONSerialization.jsonObject(with: Data(disks.stdout.utf8)) as? [[String: Any]] ?? []
