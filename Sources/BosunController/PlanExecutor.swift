@@ -67,10 +67,9 @@ struct PlanExecutor: Sendable {
         var doomed = [Bool](repeating: false, count: count)
         var ready = plan.actions.filter { $0.dependsOn.isEmpty }.map(\.id)
 
-        // A step that waits only for its instance's previous step, when nothing else waits for
-        // that step, runs on in the same task and worker slot: its "running" is journaled in the
-        // same write as the previous step's "succeeded". Nothing else can be waiting on a step
-        // in the middle of a chain, so running chains whole delays no other action.
+        // An action whose only prerequisite is the one before it on the same instance, and that
+        // nothing else waits on the first for, runs on in the same task and worker slot: its
+        // "running" is journaled in the same write as its predecessor's "succeeded".
         let successor: [Int?] = (0..<count).map { id in
             guard dependents[id].count == 1, let instance = plan.actions[id].instance else { return nil }
             let next = dependents[id][0]
