@@ -67,49 +67,45 @@ struct PlanExecutor: Sendable {
         var doomed = [Bool](repeating: false, count: count)
         var ready = plan.actions.filter { $0.dependsOn.isEmpty }.map(\.id)
 
-        // An action whose only prerequisite is the one before it on the same instance, and that
-        // nothing else waits on the first for, runs on in the same task and worker slot: its
-        // "running" is journaled in the same write as its predecessor's "succeeded".
-        let successor: [Int?] = (0..<count).map { id in
-            guard dependents[id].count == 1, let instance = plan.actions[id].instance else { return nil }
-            let next = dependents[id][0]
-            return plan.actions[next].dependsOn == [id] && plan.actions[next].instance == instance ? next : nil
-        }
-
-        await withTaskGroup(of: [(Int, Outcome)].self) { group in
+        await withTaskGroup(of: (Int, Outcome).self) { group in
             func launchReady() {
                 guard !stop.isStopped else { return }
-                for id in ready where !doomed[id] && !started[id] {
+                for id in ready where !doomed[id] {
                     started[id] = true
+                    let action = plan.actions[id]
+                    let journalID = journalIDs[id]
+                    let key = "\(planID)/\(id)"
                     group.addTask {
+                        let began = ContinuousClock.now
                         // Unstructured on purpose: cancelling the pass must not abort a call
                         // that is already talking to the provider.
-                        await Task { await runChain(from: id, plan: plan, journalIDs: journalIDs, planID: planID, successor: successor) }.value
+                        let outcome = await Task { await run(action, journalID: journalID, key: key) }.value
+                        let succeeded = if case .succeeded = outcome { true } else { false }
+                        metrics?.action(kind: action.kind.name, result: outcome.label, duration: ContinuousClock.now - began)
+                        progress(.finished(cluster: cluster, instance: action.instance ?? cluster, action: action.kind.summary, succeeded: succeeded))
+                        return (id, outcome)
                     }
                 }
                 ready.removeAll()
             }
             launchReady()
-            for await outcomes in group {
-                for (id, _) in outcomes { started[id] = true }
-                for (id, outcome) in outcomes {
-                    switch outcome {
-                    case .succeeded:
-                        result.succeeded += 1
-                        for next in dependents[id] {
-                            waitingOn[next] -= 1
-                            if waitingOn[next] == 0 && !started[next] { ready.append(next) }
-                        }
-                    case .parked:
-                        result.parked += 1
-                    case .failed(let message):
-                        result.failed.append((plan.actions[id], message))
-                        var queue = dependents[id]
-                        while let next = queue.popLast() {
-                            if !doomed[next] {
-                                doomed[next] = true
-                                queue += dependents[next]
-                            }
+            for await (id, outcome) in group {
+                switch outcome {
+                case .succeeded:
+                    result.succeeded += 1
+                    for next in dependents[id] {
+                        waitingOn[next] -= 1
+                        if waitingOn[next] == 0 { ready.append(next) }
+                    }
+                case .parked:
+                    result.parked += 1
+                case .failed(let message):
+                    result.failed.append((plan.actions[id], message))
+                    var queue = dependents[id]
+                    while let next = queue.popLast() {
+                        if !doomed[next] {
+                            doomed[next] = true
+                            queue += dependents[next]
                         }
                     }
                 }
@@ -134,92 +130,47 @@ struct PlanExecutor: Sendable {
         return result
     }
 
-    /// Runs action `first` and, while each succeeds and the controller is not stopping, its sole
-    /// successors on the same instance, in one worker slot; returns each one's outcome in order.
-    private func runChain(from first: Int, plan: Plan, journalIDs: [Int64], planID: String, successor: [Int?]) async -> [(Int, Outcome)] {
+    private func run(_ action: PlannedAction, journalID: Int64, key: String) async -> Outcome {
         await pool.acquire(cluster: cluster)
         defer { pool.release() }
-        var outcomes: [(Int, Outcome)] = []
-        var id = first
-        var prestarted: Started?
         while true {
-            let action = plan.actions[id]
-            let began = ContinuousClock.now
-            let next = successor[id].map { (id: $0, journalID: journalIDs[$0], action: plan.actions[$0]) }
-            let (outcome, nextStarted) = await run(
-                action, journalID: journalIDs[id], key: "\(planID)/\(id)", prestarted: prestarted,
-                next: next.map { ($0.journalID, $0.action) })
-            let succeeded = if case .succeeded = outcome { true } else { false }
-            metrics?.action(kind: action.kind.name, result: outcome.label, duration: ContinuousClock.now - began)
-            progress(.finished(cluster: cluster, instance: action.instance ?? cluster, action: action.kind.summary, succeeded: succeeded))
-            outcomes.append((id, outcome))
-            guard let next, let nextStarted else { return outcomes }
-            id = next.id
-            prestarted = nextStarted
-        }
-    }
-
-    /// An attempt journaled as running: its number and the instance's VM and disk as recorded.
-    struct Started: Sendable {
-        var attempt: Int
-        var vm: String?
-        var disk: String?
-    }
-
-    /// Runs one action to its outcome, retrying as the policy says. `prestarted`: its first
-    /// attempt was already journaled as running (with its predecessor's success). `next`: the
-    /// sole successor to journal as running together with this action's success, unless the
-    /// controller is stopping; returned as started when it was.
-    private func run(
-        _ action: PlannedAction, journalID: Int64, key: String, prestarted: Started?, next: (journalID: Int64, action: PlannedAction)?
-    ) async -> (Outcome, Started?) {
-        var prestarted = prestarted
-        while true {
-            let started: Started
-            if let already = prestarted {
-                started = already
-                prestarted = nil
-            } else {
-                if stop.isStopped {
-                    try? store.settle([journalID], state: "pending", note: "parked: the controller stopped before it ran")
-                    return (.parked, nil)
-                }
-                do {
-                    let running = try await store.startAttempt(journalID, owner: owner, instance: action.instance)
-                    started = Started(attempt: running.attempt, vm: running.vm, disk: running.disk)
-                } catch {
-                    return (.failed("journal: \(error)"), nil)
-                }
+            if stop.isStopped {
+                try? store.settle([journalID], state: "pending", note: "parked: the controller stopped before it ran")
+                return .parked
             }
-            let attempt = started.attempt
+            let attempt: Int
+            let resources: (vm: String?, disk: String?)
+            do {
+                let running = try await store.startAttempt(journalID, owner: owner, instance: action.instance)
+                attempt = running.attempt
+                resources = (running.vm, running.disk)
+            } catch {
+                return .failed("journal: \(error)")
+            }
             metrics?.attempt(kind: action.kind.name)
             if attempt == 1 { progress(.started(cluster: cluster, instance: action.instance ?? cluster, action: action.kind.summary)) }
             do {
                 if !bucket.isUnlimited { try await bucket.acquire() }
                 let effect = try await deadlines.run(limit: policy.timeout(for: action.kind.name)) {
-                    try await runner.perform(action, key: key, attempt: attempt, resources: (started.vm, started.disk))
+                    try await runner.perform(action, key: key, attempt: attempt, resources: resources)
                 }
                 if !bucket.isUnlimited { await bucket.succeeded() }
-                if let next, !stop.isStopped {
-                    let running = try await store.succeedAttempt(journalID, effect: effect, thenStart: next.journalID, owner: owner, instance: next.action.instance)
-                    return (.succeeded, Started(attempt: running.attempt, vm: running.vm, disk: running.disk))
-                }
                 try await store.succeedAttempt(journalID, effect: effect)
-                return (.succeeded, nil)
+                return .succeeded
             } catch {
                 let (retryable, message, hint) = Self.classify(error)
                 if let p = error as? ProviderError, p.code == ProviderError.throttled { await bucket.throttled() }
                 guard retryable, attempt < policy.retry.maxAttempts, !stop.isStopped else {
                     if retryable && stop.isStopped {
                         try? store.settle([journalID], state: "pending", note: "parked after: \(message)")
-                        return (.parked, nil)
+                        return .parked
                     }
                     let final = attempt >= policy.retry.maxAttempts && retryable ? "\(message) (gave up after \(attempt) attempts)" : message
                     try? await store.failAttempt(journalID, error: final)
                     logger.warning("action failed", metadata: [
                         "cluster": "\(cluster)", "instance": "\(action.instance ?? "-")", "kind": "\(action.kind.name)", "error": "\(final)",
                     ])
-                    return (.failed(final), nil)
+                    return .failed(final)
                 }
                 var delay = policy.retry.delay(afterAttempt: attempt, unit: random.unit())
                 if let hint, hint > delay { delay = hint }

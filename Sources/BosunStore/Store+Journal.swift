@@ -82,20 +82,6 @@ extension Store {
         try await groupCommit.write { db in try self.succeeded(db, id, effect: effect) }
     }
 
-    /// `succeedAttempt`, and in the same transaction `startAttempt` of `next` (the action that
-    /// waited only for this one): one write instead of two between an instance's steps.
-    public func succeedAttempt(
-        _ id: Int64, effect: ActionEffect, thenStart next: Int64, owner: String, instance: String?
-    ) async throws -> (attempt: Int, vm: String?, disk: String?) {
-        return try await groupCommit.write { db in
-            // One time for both: the journal must never show the next step starting before
-            // this one finished.
-            let at = self.now()
-            try self.succeeded(db, id, effect: effect, at: at)
-            return try Self.running(db, next, owner: owner, instance: instance, at: at)
-        }
-    }
-
     /// Notes a retryable failure and when the next attempt is due, group-committed.
     public func retryAttempt(_ id: Int64, error: String, after delay: Duration) async throws {
         let due = due(after: delay)
@@ -128,10 +114,10 @@ extension Store {
         try db.cachedStatement(sql: "UPDATE actions SET last_error = ?, next_attempt_at = ? WHERE id = ?").execute(arguments: [error, due, id])
     }
 
-    private func succeeded(_ db: Database, _ id: Int64, effect: ActionEffect, at: StoredTime? = nil) throws {
+    private func succeeded(_ db: Database, _ id: Int64, effect: ActionEffect) throws {
         try apply(effect, db)
         try db.cachedStatement(sql: "UPDATE actions SET state = 'succeeded', finished_at = ?, next_attempt_at = NULL WHERE id = ?")
-            .execute(arguments: [at ?? now(), id])
+            .execute(arguments: [now(), id])
     }
 
     private func failed(_ db: Database, _ id: Int64, error: String) throws {
