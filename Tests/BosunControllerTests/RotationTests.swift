@@ -81,7 +81,11 @@ import Testing
 
         /// Every VM's configuration as the sim keeps it, read straight from its file.
         func configs() throws -> [(vm: String, json: [String: Any])] {
-            let queue = try DatabaseQueue(path: dir + "/sim.db")
+            // The sim writes meanwhile: opening may meet its lock, so wait for it as Bosun does.
+            var config = Configuration()
+            config.busyMode = .timeout(10)
+            config.readonly = true
+            let queue = try DatabaseQueue(path: dir + "/sim.db", configuration: config)
             defer { try? queue.close() }
             return try queue.read { db in
                 try Row.fetchAll(db, sql: "SELECT vm_id, config FROM node_configs ORDER BY vm_id").map { row in
