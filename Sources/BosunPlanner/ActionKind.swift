@@ -72,6 +72,14 @@ public enum ActionKind: Hashable, Sendable, Codable {
         }
     }
 
+    /// Whether the step renders the node's configuration (jobs, properties, peers' addresses).
+    public var configuresJobs: Bool {
+        switch self {
+        case .startJobs, .restartJobs: true
+        default: false
+        }
+    }
+
     /// Human summary with parameters.
     public var summary: String {
         switch self {

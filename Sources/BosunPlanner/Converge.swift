@@ -41,9 +41,7 @@ struct Converge {
             if let last = builder.add(chain, after: extras) { phaseA.append(last) }
         }
         for plan in groups {
-            for chain in plan.free {
-                if let last = builder.add(chain, after: extras) { phaseA.append(last) }
-            }
+            phaseA += builder.add(together: plan.free, after: extras, peersFirst: plan.rollout.group.runsEtcd)
         }
         Rollout(stages: groups.map(\.rollout)).build(into: &builder, after: phaseA)
     }

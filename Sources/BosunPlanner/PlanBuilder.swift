@@ -28,4 +28,36 @@ struct PlanBuilder {
         }
         return last
     }
+
+    /// Adds `chains` that run side by side after `after` (members of one group); returns the
+    /// last step id of each. With `peersFirst` (a group that runs etcd) each chain's first start
+    /// or restart of jobs also waits for the VMs the other chains create: a member's
+    /// configuration names its peers' addresses, and a member that bootstraps before a peer's
+    /// VM exists would be told of a cluster without that peer. Steps stay numbered after
+    /// everything they wait for: every chain's steps before its configuring step come first.
+    mutating func add(together chains: [Chain], after: [Int], canary: Bool = false, peersFirst: Bool) -> [Int] {
+        guard peersFirst, chains.count > 1 else { return chains.compactMap { add($0, after: after, canary: canary) } }
+        var headLasts: [Int?] = []
+        var creates: [Int: Int] = [:]  // chain -> its create-vm
+        var tails: [Chain] = []
+        for (n, chain) in chains.enumerated() {
+            let split = chain.steps.firstIndex { $0.configuresJobs } ?? chain.steps.count
+            var head = chain, tail = chain
+            head.steps = Array(chain.steps[..<split])
+            tail.steps = Array(chain.steps[split...])
+            let start = actions.count
+            headLasts.append(add(head, after: after, canary: canary))
+            creates[n] = (start..<actions.count).first { if case .createVM = actions[$0].kind { true } else { false } }
+            tails.append(tail)
+        }
+        var lasts: [Int] = []
+        for (n, tail) in tails.enumerated() {
+            let peers = creates.filter { $0.key != n }.map(\.value)
+            let previous = headLasts[n].map { [$0] } ?? after
+            if let last = add(tail, after: Array(Set(previous + peers)), canary: canary) ?? headLasts[n] {
+                lasts.append(last)
+            }
+        }
+        return lasts
+    }
 }

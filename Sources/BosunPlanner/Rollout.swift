@@ -39,12 +39,9 @@ struct Rollout {
         var previous = after
         var all: [Int] = []
         for (b, batch) in roll.schedule.batches.enumerated() {
-            var ends: [Int] = []
-            for index in batch {
-                if let chain = roll.chains[index], let last = builder.add(chain, after: previous, canary: b < roll.schedule.canaryBatches) {
-                    ends.append(last)
-                }
-            }
+            let ends = builder.add(
+                together: batch.compactMap { roll.chains[$0] }, after: previous, canary: b < roll.schedule.canaryBatches,
+                peersFirst: roll.group.runsEtcd)
             all += ends
             if !ends.isEmpty { previous = ends }
         }

@@ -19,6 +19,27 @@ import Testing
         #expect(plan.actions.allSatisfy { $0.reason == "instance missing" })
     }
 
+    @Test func anEtcdMemberStartsOnlyOnceEveryPeerCreatedWithItHasAVM() throws {
+        var sim = PlanSimulator(cluster: "c")
+        let plan = sim.plan(PF.ha())
+        func id(_ instance: String, _ kind: String) -> Int {
+            plan.actions.first { $0.instance == instance && $0.kind.name == kind }!.id
+        }
+        let masterVMs = Set((0..<3).map { id("c/master/\($0)", "create-vm") })
+        for m in 0..<3 {
+            let start = plan.actions[id("c/master/\(m)", "start-jobs")]
+            // Its own attach-disk, and the other two members' VMs: their addresses go into its
+            // configuration as peers.
+            #expect(Set(start.dependsOn) == masterVMs.subtracting([id("c/master/\(m)", "create-vm")]).union([id("c/master/\(m)", "attach-disk")]))
+        }
+        // Workers run no etcd: nothing of theirs waits for another instance.
+        for w in 0..<5 {
+            #expect(plan.actions[id("c/worker/\(w)", "start-jobs")].dependsOn == [id("c/worker/\(w)", "create-vm")])
+        }
+        // Still numbered after everything it waits for.
+        #expect(plan.actions.allSatisfy { a in a.dependsOn.allSatisfy { $0 < a.id } })
+    }
+
     @Test func convergedClusterGivesEmptyPlan() throws {
         var sim = try PF.converged(PF.ha())
         #expect(sim.plan(PF.ha()).isEmpty)
