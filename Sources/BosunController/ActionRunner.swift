@@ -22,6 +22,17 @@ struct ActionRunner: Sendable {
     /// Counts provider calls when it carries metrics.
     var handle: ProviderHandle? = nil
 
+    /// What `perform` reads of `kind`'s instance's records: only attaching the instance's own
+    /// disk needs the disk, and creating needs neither.
+    static func reads(_ kind: ActionKind) -> InstanceReads {
+        switch kind {
+        case .attachDisk(let id): id == nil ? [.vm, .disk] : [.vm]
+        case .startJobs, .restartJobs, .waitHealthy, .register: [.vm]
+        case .stopJobs(let id): id == nil ? [.vm] : []
+        case .createVM, .deleteVM, .startVM, .createDisk, .detachDisk, .resizeDisk, .orphanDisk, .deregister, .releaseInstance: []
+        }
+    }
+
     /// Performs `action`; `resources` are the instance's VM and disk as recorded when this
     /// attempt started (`Store.markRunning(_:owner:instance:)`). `attempt` 1 of a journal entry
     /// is the first use of its key (keys are unique per entry, and an entry a crash left

@@ -17,7 +17,9 @@ public struct ExecutionResult: Sendable {
 /// Runs one cluster's plan as a DAG on the shared worker pool: an action starts when every
 /// prerequisite has succeeded; a failure cancels everything that depends on it (so a failed
 /// canary stops its group and every later serial group) while unrelated and in-flight actions
-/// finish. Each attempt is journaled before it is made.
+/// finish. Each attempt is journaled before it is made. The task that finishes a step goes
+/// straight on to its instance's next step when that success was all the step still waited for
+/// (`PlanSchedule`), journaling both in one write.
 struct PlanExecutor: Sendable {
     let cluster: String
     let runner: ActionRunner
@@ -51,126 +53,150 @@ struct PlanExecutor: Sendable {
     }
 
     func execute(_ plan: Plan, journalIDs: [Int64], planID: String) async -> ExecutionResult {
-        var result = ExecutionResult()
         var perInstance: [String: [PlannedAction]] = [:]
         for action in plan.actions { perInstance[action.instance ?? cluster, default: []].append(action) }
         progress(.planned(
             cluster: cluster, actions: perInstance.mapValues(\.count),
             canaries: Set(plan.actions.filter(\.canary).map { $0.instance ?? cluster }),
             changes: perInstance.mapValues(PlanPresentation.change(of:))))
-        let count = plan.actions.count
-        // Unmet prerequisites per action; an action is ready at zero. O(edges) in all.
-        var waitingOn = plan.actions.map(\.dependsOn.count)
-        var dependents = [[Int]](repeating: [], count: count)
-        for action in plan.actions { for dep in action.dependsOn { dependents[dep].append(action.id) } }
-        var started = [Bool](repeating: false, count: count)
-        var doomed = [Bool](repeating: false, count: count)
-        var ready = plan.actions.filter { $0.dependsOn.isEmpty }.map(\.id)
-
-        await withTaskGroup(of: (Int, Outcome).self) { group in
-            func launchReady() {
-                guard !stop.isStopped else { return }
-                for id in ready where !doomed[id] {
-                    started[id] = true
-                    let action = plan.actions[id]
-                    let journalID = journalIDs[id]
-                    let key = "\(planID)/\(id)"
-                    group.addTask {
-                        let began = ContinuousClock.now
-                        // Unstructured on purpose: cancelling the pass must not abort a call
-                        // that is already talking to the provider.
-                        let outcome = await Task { await run(action, journalID: journalID, key: key) }.value
-                        let succeeded = if case .succeeded = outcome { true } else { false }
-                        metrics?.action(kind: action.kind.name, result: outcome.label, duration: ContinuousClock.now - began)
-                        progress(.finished(cluster: cluster, instance: action.instance ?? cluster, action: action.kind.summary, succeeded: succeeded))
-                        return (id, outcome)
-                    }
-                }
-                ready.removeAll()
-            }
-            launchReady()
-            for await (id, outcome) in group {
-                switch outcome {
-                case .succeeded:
-                    result.succeeded += 1
-                    for next in dependents[id] {
-                        waitingOn[next] -= 1
-                        if waitingOn[next] == 0 { ready.append(next) }
-                    }
-                case .parked:
-                    result.parked += 1
-                case .failed(let message):
-                    result.failed.append((plan.actions[id], message))
-                    var queue = dependents[id]
-                    while let next = queue.popLast() {
-                        if !doomed[next] {
-                            doomed[next] = true
-                            queue += dependents[next]
-                        }
-                    }
-                }
-                launchReady()
+        let schedule = PlanSchedule(plan)
+        // Not a task group: cancelling the pass must not abort a call that is already talking to
+        // the provider, nor stop the steps it makes ready from being started or parked.
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let first = schedule.start(stopping: stop.isStopped)
+            if first.isEmpty { return done.resume() }
+            let run = ChainContext(plan: plan, journalIDs: journalIDs, planID: planID, schedule: schedule, done: done)
+            for id in first { launchChain(from: id, run) }
+        }
+        var (result, doomed, left) = schedule.outcome()
+        for (ids, label) in [(doomed, "cancelled"), (left, "parked")] {
+            for id in ids {
+                let action = plan.actions[id]
+                metrics?.action(kind: action.kind.name, result: label, duration: .zero)
+                progress(.finished(cluster: cluster, instance: action.instance ?? cluster, action: action.kind.summary, succeeded: false))
             }
         }
-        for id in 0..<count where !started[id] {
-            let action = plan.actions[id]
-            metrics?.action(kind: action.kind.name, result: doomed[id] ? "cancelled" : "parked", duration: .zero)
-            progress(.finished(cluster: cluster, instance: action.instance ?? cluster, action: action.kind.summary, succeeded: false))
-        }
-        let doomedIDs = (0..<count).filter { !started[$0] && doomed[$0] }.map { journalIDs[$0] }
-        let parkedIDs = (0..<count).filter { !started[$0] && !doomed[$0] }.map { journalIDs[$0] }
-        result.cancelled = doomedIDs.count
-        result.parked += parkedIDs.count
+        result.cancelled = doomed.count
+        result.parked += left.count
         do {
-            try store.settle(doomedIDs, state: "cancelled", note: "a prerequisite failed")
-            try store.settle(parkedIDs, state: "pending", note: "parked: the controller stopped before it ran")
+            try store.settle(doomed.map { journalIDs[$0] }, state: "cancelled", note: "a prerequisite failed")
+            try store.settle(left.map { journalIDs[$0] }, state: "pending", note: "parked: the controller stopped before it ran")
         } catch {
             logger.error("could not settle the journal", metadata: ["cluster": "\(cluster)", "error": "\(error)"])
         }
         return result
     }
 
-    private func run(_ action: PlannedAction, journalID: Int64, key: String) async -> Outcome {
-        await pool.acquire(cluster: cluster)
-        defer { pool.release() }
+    /// What every chain of one execution shares.
+    private struct ChainContext: Sendable {
+        let plan: Plan
+        let journalIDs: [Int64]
+        let planID: String
+        let schedule: PlanSchedule
+        /// Resumed by the last chain to end.
+        let done: CheckedContinuation<Void, Never>
+    }
+
+    /// Runs step `first` in one worker slot and, while each step's success is all the next step
+    /// of its instance waits for, that next step too; reports each outcome to the schedule as it
+    /// comes and launches the other steps it makes ready as chains of their own. Holding the
+    /// slot across an instance's steps delays nothing else: no other step was waiting for the
+    /// slot's next step.
+    private func launchChain(from first: Int, _ run: ChainContext) {
+        Task {
+            await pool.acquire(cluster: cluster)
+            var id = first
+            var prestarted: Started?
+            while true {
+                let action = run.plan.actions[id]
+                let began = ContinuousClock.now
+                let (outcome, next) = await self.run(action, id: id, run, prestarted: prestarted)
+                let succeeded = if case .succeeded = outcome { true } else { false }
+                metrics?.action(kind: action.kind.name, result: outcome.label, duration: ContinuousClock.now - began)
+                progress(.finished(cluster: cluster, instance: action.instance ?? cluster, action: action.kind.summary, succeeded: succeeded))
+                switch outcome {
+                case .succeeded:
+                    for ready in run.schedule.succeeded(id, stopping: stop.isStopped) { launchChain(from: ready, run) }
+                case .parked: run.schedule.parked(id)
+                case .failed(let error): run.schedule.failed(id, error: error)
+                }
+                guard let next else { break }
+                (id, prestarted) = next
+            }
+            pool.release()
+            if run.schedule.chainEnded() { run.done.resume() }
+        }
+    }
+
+    /// An attempt journaled as running: its number and the instance's VM and disk as recorded.
+    struct Started: Sendable {
+        var attempt: Int
+        var vm: String?
+        var disk: String?
+    }
+
+    /// Runs one step to its outcome, retrying as the policy says. `prestarted`: its first
+    /// attempt was already journaled as running (with its predecessor's success). On success,
+    /// the step of the same instance that it leaves ready, if any and unless the controller is
+    /// stopping, is journaled as running in the same write and returned to run next.
+    private func run(_ action: PlannedAction, id: Int, _ run: ChainContext, prestarted: Started?) async -> (Outcome, (Int, Started)?) {
+        let journalID = run.journalIDs[id]
+        let key = "\(run.planID)/\(id)"
+        var prestarted = prestarted
         while true {
-            if stop.isStopped {
-                try? store.settle([journalID], state: "pending", note: "parked: the controller stopped before it ran")
-                return .parked
+            let started: Started
+            if let already = prestarted {
+                started = already
+                prestarted = nil
+            } else {
+                if stop.isStopped {
+                    try? store.settle([journalID], state: "pending", note: "parked: the controller stopped before it ran")
+                    return (.parked, nil)
+                }
+                do {
+                    let running = try await store.startAttempt(
+                        journalID, owner: owner, instance: action.instance, reading: ActionRunner.reads(action.kind))
+                    started = Started(attempt: running.attempt, vm: running.vm, disk: running.disk)
+                } catch {
+                    return (.failed("journal: \(error)"), nil)
+                }
             }
-            let attempt: Int
-            let resources: (vm: String?, disk: String?)
-            do {
-                let running = try await store.startAttempt(journalID, owner: owner, instance: action.instance)
-                attempt = running.attempt
-                resources = (running.vm, running.disk)
-            } catch {
-                return .failed("journal: \(error)")
-            }
+            let attempt = started.attempt
             metrics?.attempt(kind: action.kind.name)
             if attempt == 1 { progress(.started(cluster: cluster, instance: action.instance ?? cluster, action: action.kind.summary)) }
             do {
                 if !bucket.isUnlimited { try await bucket.acquire() }
                 let effect = try await deadlines.run(limit: policy.timeout(for: action.kind.name)) {
-                    try await runner.perform(action, key: key, attempt: attempt, resources: resources)
+                    try await runner.perform(action, key: key, attempt: attempt, resources: (started.vm, started.disk))
                 }
                 if !bucket.isUnlimited { await bucket.succeeded() }
+                if let next = run.schedule.claimSuccessor(of: id, stopping: stop.isStopped) {
+                    do {
+                        let running = try await store.succeedAttempt(
+                            journalID, effect: effect, thenStart: run.journalIDs[next], owner: owner, instance: action.instance,
+                            reading: ActionRunner.reads(run.plan.actions[next].kind))
+                        return (.succeeded, (next, Started(attempt: running.attempt, vm: running.vm, disk: running.disk)))
+                    } catch {
+                        run.schedule.unclaim(next)
+                        throw error
+                    }
+                }
                 try await store.succeedAttempt(journalID, effect: effect)
-                return .succeeded
+                return (.succeeded, nil)
             } catch {
                 let (retryable, message, hint) = Self.classify(error)
                 if let p = error as? ProviderError, p.code == ProviderError.throttled { await bucket.throttled() }
                 guard retryable, attempt < policy.retry.maxAttempts, !stop.isStopped else {
                     if retryable && stop.isStopped {
                         try? store.settle([journalID], state: "pending", note: "parked after: \(message)")
-                        return .parked
+                        return (.parked, nil)
                     }
                     let final = attempt >= policy.retry.maxAttempts && retryable ? "\(message) (gave up after \(attempt) attempts)" : message
                     try? await store.failAttempt(journalID, error: final)
                     logger.warning("action failed", metadata: [
                         "cluster": "\(cluster)", "instance": "\(action.instance ?? "-")", "kind": "\(action.kind.name)", "error": "\(final)",
                     ])
-                    return .failed(final)
+                    return (.failed(final), nil)
                 }
                 var delay = policy.retry.delay(afterAttempt: attempt, unit: random.unit())
                 if let hint, hint > delay { delay = hint }

@@ -249,12 +249,15 @@ extension Store {
         }
     }
 
-    /// The VM and disk the database says an instance currently has.
-    static func instanceResources(_ db: Database, _ instance: String) throws -> (vm: String?, disk: String?) {
-        let vm = try String.fetchOne(db.cachedStatement(sql: "SELECT vm_id FROM instances WHERE id = ?"), arguments: [instance])
-        let disk = try String.fetchOne(
+    /// The VM the database says an instance currently has.
+    static func instanceVM(_ db: Database, _ instance: String) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT vm_id FROM instances WHERE id = ?"), arguments: [instance])
+    }
+
+    /// The disk the database says an instance currently has.
+    static func instanceDisk(_ db: Database, _ instance: String) throws -> String? {
+        try String.fetchOne(
             db.cachedStatement(sql: "SELECT id FROM disks WHERE instance_id = ? AND state IN ('attached', 'detached') ORDER BY created_at DESC LIMIT 1"),
             arguments: [instance])
-        return (vm, disk)
     }
 }
