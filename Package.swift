@@ -80,6 +80,8 @@ let package = Package(
             dependencies: [
                 "BosunModel", "BosunSpec", "BosunMigrations", "BosunPlanner", "BosunProvider", "BosunCredentials",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The C API, for the writer's WAL hook (`WALCheckpointer`).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         // The provider seam: protocols, resource values and the shared error type. No implementation.

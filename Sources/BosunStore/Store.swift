@@ -14,6 +14,8 @@ public final class Store: Sendable {
     private let writes = Atomic<Int>(0)
     /// The executor's journal writes, committed in groups (`GroupCommit`).
     let groupCommit: GroupCommit
+    /// Copies the WAL back into the database off the writer (`WALCheckpointer`).
+    let checkpointer: WALCheckpointer
     /// Decoded specs by canonical hash: a pass re-reads a spec far more often than it changes,
     /// and decoding JSON costs more than the rest of loading a cluster.
     private let specCache = Mutex<[String: ClusterSpec]>([:])
@@ -34,6 +36,9 @@ public final class Store: Sendable {
         self.pool = try StateDatabase.open(path: path, create: create)
         self.clock = now
         self.groupCommit = GroupCommit(pool: pool)
+        let checkpointer = WALCheckpointer(path: path)
+        pool.writeWithoutTransaction { db in checkpointer.install(on: db) }
+        self.checkpointer = checkpointer
     }
 
     /// The injected clock's time, as the database stores it.
@@ -59,7 +64,11 @@ public final class Store: Sendable {
 
     /// Checkpoints the WAL and closes, leaving no `-wal`/`-shm` files; further calls fail.
     public func close() throws {
-        _ = try? pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        checkpointer.close()
+        _ = try? pool.writeWithoutTransaction { db in
+            checkpointer.uninstall(from: db)
+            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+        }
         try pool.close()
         // The pool closes its writer before its read-only readers, so no connection of it can
         // remove the WAL; one last read-write connection, closed alone, does.
