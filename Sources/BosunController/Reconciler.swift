@@ -354,7 +354,6 @@ public final class Reconciler: Sendable {
         }
         let planID = ids()
         let journalIDs = try store.journal(plan: plan, planID: planID)
-        try store.startPass(cluster: cluster)
         logger.info("executing plan", metadata: ["cluster": "\(cluster)", "plan": "\(planID)", "actions": "\(plan.actions.count)"])
         let executor = PlanExecutor(
             cluster: cluster,

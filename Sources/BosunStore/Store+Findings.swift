@@ -12,7 +12,15 @@ extension Store {
     ///   on it, suppressed during a meltdown or with healing disabled, else open).
     @discardableResult
     public func recordFindings(cluster: String, found: [(Finding, FindingState)]) throws -> FindingChanges {
-        try write { db in
+        // Most passes find nothing and have nothing open: answered from a read, without a write.
+        if found.isEmpty, try pool.read({ db in
+            try !Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM finding_rows WHERE cluster = ? AND state <> 'resolved')"),
+                arguments: [cluster])!
+        }) {
+            return FindingChanges()
+        }
+        return try write { db in
             var changes = FindingChanges()
             let at = now()
             let current = try Row.fetchAll(

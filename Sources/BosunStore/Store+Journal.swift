@@ -6,7 +6,8 @@ import GRDB
 
 extension Store {
     /// Writes every action of `plan` as `pending` in one transaction, with idempotency keys
-    /// `planID/step`; returns the journal ids in plan order.
+    /// `planID/step`, and marks the cluster's pass as executing it (phase `reconciling`);
+    /// returns the journal ids in plan order.
     public func journal(plan: Plan, planID: String) throws -> [Int64] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -33,6 +34,7 @@ extension Store {
             }
             try insertEvent(
                 db, cluster: plan.cluster, instance: instances.count == 1 ? instances[0] : nil, kind: "plan-started", message: message)
+            try db.cachedStatement(sql: "UPDATE clusters SET phase = 'reconciling', updated_at = ? WHERE name = ?").execute(arguments: [at, plan.cluster])
             return ids
         }
     }

@@ -114,11 +114,12 @@ extension Store {
     }
 
     /// Brings the instance rows' state and health in line with what was just observed.
+    /// Most passes change nothing here: that is answered from a read, without a write.
     public func refreshInstances(cluster: String, observed: Observed) throws {
         let vms = Dictionary(observed.vms.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        try write { db in
+        func changes(_ db: Database) throws -> [(id: String, state: String, health: String)] {
             let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, vm_id, state, health FROM instances WHERE cluster = ?"), arguments: [cluster])
-            for row in rows {
+            return rows.compactMap { row in
                 let vmID: String? = row["vm_id"]
                 let vm = vmID.flatMap { vms[$0] }
                 let state: String
@@ -130,15 +131,19 @@ extension Store {
                 }
                 var health = "unknown"
                 if let vm, let report = observed.health[vm.id] { health = report.isHealthy ? "healthy" : "unhealthy" }
-                if state != row["state"] || health != row["health"] {
-                    // Seen healthy: a later failure starts the restart count again.
-                    try db.cachedStatement(sql: """
-                            UPDATE instances SET state = ?, health = ?, updated_at = ?,
-                                heal_restarts = CASE WHEN ? = 'healthy' THEN 0 ELSE heal_restarts END
-                            WHERE id = ?
-                            """).execute(
-                        arguments: [state, health, now(), health, row["id"] as String])
-                }
+                return state != row["state"] || health != row["health"] ? (row["id"], state, health) : nil
+            }
+        }
+        guard try !pool.read(changes).isEmpty else { return }
+        try write { db in
+            for change in try changes(db) {
+                // Seen healthy: a later failure starts the restart count again.
+                try db.cachedStatement(sql: """
+                        UPDATE instances SET state = ?, health = ?, updated_at = ?,
+                            heal_restarts = CASE WHEN ? = 'healthy' THEN 0 ELSE heal_restarts END
+                        WHERE id = ?
+                        """).execute(
+                    arguments: [change.state, change.health, now(), change.health, change.id])
             }
         }
     }
@@ -187,13 +192,6 @@ extension Store {
         try db.execute(
             sql: "INSERT INTO events (at, cluster, instance, kind, message) VALUES (?, ?, NULL, 'converged', ?)",
             arguments: [at, cluster, "\(what) converged in \(String(format: "%.1f", max(0, seconds))) s after \(counted(actions, "action"))"])
-    }
-
-    /// Marks a cluster `reconciling`.
-    public func startPass(cluster: String) throws {
-        try write { db in
-            try db.cachedStatement(sql: "UPDATE clusters SET phase = 'reconciling', updated_at = ? WHERE name = ?").execute(arguments: [now(), cluster])
-        }
     }
 
     /// Marks a torn-down cluster deleted.
