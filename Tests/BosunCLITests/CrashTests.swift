@@ -22,7 +22,11 @@ import Glibc
         try w.publish(Self.big)
         let apply = try BosunProcess.start(["apply", "--db", w.db, "--specs", w.specs, "--workers", "16"] + SimWorld.fast, log: w.dir + "/a.log")
         try await BosunProcess.waitFor("\(kind) calls in flight", timeout: .seconds(60)) {
-            (Int(try w.sql("SELECT count(*) FROM actions WHERE kind = '\(kind)' AND state = 'running'")) ?? 0) >= 3
+            guard (Int(try w.sql("SELECT count(*) FROM actions WHERE kind = '\(kind)' AND state = 'running'")) ?? 0) >= 3 else { return false }
+            // Journaled as running comes just before the call: for the creates to adopt, wait
+            // until the cloud has made some (each then waits a minute to answer).
+            guard operation == "createVM" else { return true }
+            return (Int(try sqlite3(w.dir + "/bosun-sim.db", "SELECT count(*) FROM vms")) ?? 0) >= 3
         }
         #expect(apply.isRunning)
         kill(apply.processIdentifier, SIGKILL)
