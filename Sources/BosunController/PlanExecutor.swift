@@ -100,8 +100,9 @@ struct PlanExecutor: Sendable {
     /// Runs step `first` in one worker slot and, while each step's success is all the next step
     /// of its instance waits for, that next step too; reports each outcome to the schedule as it
     /// comes and launches the other steps it makes ready as chains of their own. Holding the
-    /// slot across an instance's steps delays nothing else: no other step was waiting for the
-    /// slot's next step.
+    /// slot across an instance's steps delays no step of this plan (nothing else waited for the
+    /// slot's next step); another cluster's step waits for a slot as it would behind one longer
+    /// step, and the pool's round-robin still decides who gets the next free one.
     private func launchChain(from first: Int, _ run: ChainContext) {
         Task {
             await pool.acquire(cluster: cluster)
