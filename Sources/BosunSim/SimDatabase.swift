@@ -99,9 +99,14 @@ enum SimDatabase {
         _ = try? pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
         try pool.close()
         guard FileManager.default.fileExists(atPath: path) else { return }
-        var config = Configuration()
-        config.busyMode = .timeout(10)
-        try DatabaseQueue(path: path, configuration: config).close()
+        // Under the directory's lock: two processes closing their last connections at the same
+        // moment would each see the other's and both leave the WAL behind.
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try DirectoryLock.withLock(directory) { () throws -> Void in
+            var config = Configuration()
+            config.busyMode = .timeout(10)
+            try DatabaseQueue(path: path, configuration: config).close()
+        }
     }
 
     private static func readOnly(_ directory: String, _ code: Int32) -> ProviderError {

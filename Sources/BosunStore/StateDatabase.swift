@@ -36,6 +36,23 @@ enum StateDatabase {
         }
     }
 
+    /// Opens and closes one read-write connection alone, after the pool has closed: SQLite
+    /// removes the WAL and shared-memory files when the last connection to the file closes
+    /// (the pool closes its writer before its read-only readers, so none of its own can).
+    ///
+    /// Holding the directory's lock keeps two processes from doing so at the same moment: each
+    /// would then see the other's connection, take itself for not the last, and leave the WAL
+    /// behind for good. A process still working on the file closes after this and cleans up.
+    static func closeLast(path: String) throws {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try DirectoryLock.withLock(directory) { () throws -> Void in
+            var config = Configuration()
+            // A closing connection holds the file exclusively while it checkpoints.
+            config.busyMode = .timeout(10)
+            try DatabaseQueue(path: path, configuration: config).close()
+        }
+    }
+
     private static func openLocked(path: String, directory: String, create: Bool) throws -> DatabasePool {
         let migrator = migrator()
         var isDir: ObjCBool = false

@@ -70,10 +70,7 @@ public final class Store: Sendable {
             try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
         }
         try pool.close()
-        // The pool closes its writer before its read-only readers, so no connection of it can
-        // remove the WAL; one last read-write connection, closed alone, does.
-        let last = try DatabaseQueue(path: path)
-        try last.close()
+        try StateDatabase.closeLast(path: path)
     }
 
     // MARK: - Reads
