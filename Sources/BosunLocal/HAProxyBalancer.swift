@@ -59,8 +59,10 @@ struct HAProxyBalancer: Sendable {
     }
 
     /// Writes the config (checked by `haproxy -c` first) and starts haproxy, or reloads the
-    /// running one. `running` is the recorded process, if any is still alive.
-    func apply(config text: String, running: ProcessTree.Handle?) throws -> ProcessTree.Handle {
+    /// running one; returns once its worker serves exactly `members` (the servers of `text`).
+    /// `running` is the recorded process, if any is still alive. Throws retryable when haproxy
+    /// cannot be reached, or still serves another set after a second reload.
+    func apply(config text: String, running: ProcessTree.Handle?, members: Set<String>) throws -> ProcessTree.Handle {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let candidate = configPath + ".new"
         try Data(text.utf8).write(to: URL(fileURLWithPath: candidate))
@@ -70,18 +72,31 @@ struct HAProxyBalancer: Sendable {
         }
         guard rename(candidate, configPath) == 0 else { throw LocalError.terminal("LocalFailure", "cannot write \(configPath)") }
         if let running, ProcessTree.isAlive(running) {
-            let answer = try UnixSocket.request(masterSocket, "reload")
-            // 2.6 answers nothing on success; anything else is haproxy's complaint.
-            if answer.lowercased().contains("fail") { throw LocalError.retryable("ReloadFailed", "haproxy \(name): \(answer.prefix(200))") }
-            return running
+            // Asked while the master is still re-executing for the previous reload, a reload is
+            // refused, and one seen lost left a registered member unknown to haproxy for good.
+            // So a change returns (and the load balancer's lock is released) only once the
+            // worker serves its members; a reload that did not take is asked for once more.
+            for attempt in 0..<2 {
+                let answer = try UnixSocket.request(masterSocket, "reload")
+                // 2.6 answers nothing on success; anything else is haproxy's complaint.
+                if answer.lowercased().contains("fail") { throw LocalError.retryable("ReloadFailed", "haproxy \(name): \(answer.prefix(200))") }
+                if serves(members, within: attempt == 0 ? 3 : 5) { return running }
+            }
+            throw LocalError.retryable("ReloadNotApplied", "haproxy \(name) still serves another member set after two reloads; see \(log)")
         }
         unlink(masterSocket)
         unlink(adminSocket)
         let handle = try ProcessTree.spawnDetached(["/usr/sbin/haproxy", "-W", "-S", masterSocket, "-f", configPath], log: log)
-        guard RunitService.wait(5, { FileManager.default.fileExists(atPath: adminSocket) }) else {
+        guard RunitService.wait(5, { FileManager.default.fileExists(atPath: adminSocket) }), serves(members, within: 5) else {
             throw LocalError.retryable("StartFailed", "haproxy for \(name) did not start; see \(log)")
         }
         return handle
+    }
+
+    /// Whether the worker answering the admin socket has exactly `members` as its servers,
+    /// polled for at most `seconds` (a reload swaps workers a little after it is asked for).
+    private func serves(_ members: Set<String>, within seconds: Double) -> Bool {
+        RunitService.wait(seconds) { (try? Set(servers().keys)) == members }
     }
 
     /// Sets a server's administrative state (`ready`, `drain`, `maint`) on the running worker.

@@ -124,7 +124,7 @@ extension LocalCloud {
         let start: Int64? = row["pid_start"]
         let running = pid.flatMap { p in start.map { ProcessTree.Handle(pid: p, start: $0) } }
         let handle: ProcessTree.Handle
-        do { handle = try balancer.apply(config: text, running: running) } catch { throw LocalError.wrap(error) }
+        do { handle = try balancer.apply(config: text, running: running, members: Set(members.map(\.vmID))) } catch { throw LocalError.wrap(error) }
         if handle != running {
             try write { db in try db.execute(sql: "UPDATE lbs SET pid = ?, pid_start = ? WHERE name = ?", arguments: [handle.pid, handle.start, lb]) }
         }

@@ -19,7 +19,7 @@ import Glibc
         defer { close(member) }
         let lb = HAProxyBalancer(directory: dir, name: "drain", address: "\(block).1")
         let config = lb.config(port: port, checkPort: nil, checkPath: nil, members: [.init(vmID: "vm-a", address: "\(block).10")])
-        let haproxy = try lb.apply(config: config, running: nil)
+        let haproxy = try lb.apply(config: config, running: nil, members: ["vm-a"])
         defer { ProcessTree.killTree(haproxy) }
 
         // Nothing open: drained at once.
