@@ -19,6 +19,8 @@ struct ObservationFingerprint: Hashable, Sendable {
     init(_ observed: Observed, agentTimeout: TimeInterval, at now: Date) {
         self.agentTimeout = agentTimeout
         var out = Encoding()
+        // About what a VM with its report and a disk take, so the buffer grows once or not at all.
+        out.bytes.reserveCapacity(observed.vms.count * 120 + observed.disks.count * 80 + 64)
         for vm in observed.vms.sorted(by: { $0.id < $1.id }) {
             out.put("vm", vm.id, vm.state.rawValue, vm.vmType, vm.image, vm.az)
             if let report = observed.health[vm.id] {

@@ -1,11 +1,16 @@
-/// Gathers the pages of one inventory sweep and splits them by cluster. Memberships and agent
-/// reports name only a VM id, so they are assigned to clusters once every page is in: a VM and
-/// its membership may come on different pages.
+/// Gathers the pages of one inventory sweep and splits them by cluster as they come. VMs and
+/// disks name their cluster and go straight to it; memberships and agent reports name only a VM
+/// id, so each goes to its VM's cluster once that VM has been seen (a VM and its membership
+/// may come on different pages). Nothing is held twice: a sweep of 100,000 VMs is in memory
+/// once, split, not also as one flat list beside the split.
 public struct InventoryAccumulator: Sendable {
-    private var vms: [VM] = []
-    private var disks: [Disk] = []
-    private var members: [String: [String]] = [:]
-    private var health: [String: NodeHealth] = [:]
+    private var clusters: [String: ClusterInventory] = [:]
+    /// VM id → its cluster, for every VM seen so far.
+    private var clusterOf: [String: String] = [:]
+    private var seenDisks = Set<String>()
+    /// Memberships and reports whose VM no page has listed yet.
+    private var waitingMembers: [String: [String]] = [:]
+    private var waitingHealth: [String: NodeHealth] = [:]
     /// Pages added so far.
     public private(set) var pages = 0
 
@@ -14,38 +19,48 @@ public struct InventoryAccumulator: Sendable {
     /// Adds one page.
     public mutating func add(_ page: InventoryPage) {
         pages += 1
-        vms += page.vms
-        disks += page.disks
-        for (lb, ids) in page.members { members[lb, default: []] += ids }
-        health.merge(page.health) { _, newer in newer }
+        for vm in page.vms {
+            // A VM seen on two pages (a provider whose pages overlap) counts once.
+            guard clusterOf.updateValue(vm.cluster, forKey: vm.id) == nil else { continue }
+            clusters[vm.cluster, default: ClusterInventory()].vms.append(vm)
+        }
+        for disk in page.disks where seenDisks.insert(disk.id).inserted {
+            clusters[disk.cluster, default: ClusterInventory()].disks.append(disk)
+        }
+        for (lb, ids) in page.members {
+            for id in ids {
+                if let cluster = clusterOf[id] {
+                    clusters[cluster]?.members[lb, default: []].insert(id)
+                } else {
+                    waitingMembers[lb, default: []].append(id)
+                }
+            }
+        }
+        for (id, report) in page.health {
+            if let cluster = clusterOf[id] {
+                clusters[cluster]?.health[id] = report
+                // A later page's report is the newer one.
+                waitingHealth[id] = nil
+            } else {
+                waitingHealth[id] = report
+            }
+        }
     }
 
     /// Everything seen, by cluster. Only clusters with at least one VM or disk appear. A
     /// membership or report of a VM the sweep did not list (deleted or created between pages)
     /// is dropped, as a per-cluster observation that lists VMs first would not see it either.
-    public func byCluster() -> [String: ClusterInventory] {
-        var out: [String: ClusterInventory] = [:]
-        var clusterOf: [String: String] = [:]
-        clusterOf.reserveCapacity(vms.count)
-        for vm in vms {
-            // A VM seen on two pages (a provider whose pages overlap) counts once.
-            guard clusterOf.updateValue(vm.cluster, forKey: vm.id) == nil else { continue }
-            out[vm.cluster, default: ClusterInventory()].vms.append(vm)
-        }
-        var seenDisks = Set<String>()
-        for disk in disks where seenDisks.insert(disk.id).inserted {
-            out[disk.cluster, default: ClusterInventory()].disks.append(disk)
-        }
-        for (lb, ids) in members {
+    public consuming func byCluster() -> [String: ClusterInventory] {
+        for (lb, ids) in waitingMembers {
             for id in ids {
                 guard let cluster = clusterOf[id] else { continue }
-                out[cluster]?.members[lb, default: []].insert(id)
+                clusters[cluster]?.members[lb, default: []].insert(id)
             }
         }
-        for (id, report) in health {
-            guard let cluster = clusterOf[id] else { continue }
-            out[cluster]?.health[id] = report
+        for (id, report) in waitingHealth {
+            guard let cluster = clusterOf[id], clusters[cluster]?.health[id] == nil else { continue }
+            clusters[cluster]?.health[id] = report
         }
-        return out
+        return clusters
     }
 }

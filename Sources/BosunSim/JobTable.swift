@@ -87,13 +87,15 @@ enum JobTable {
             let powered: Bool = row[1]
             let booted = (row[2] as Double) <= now
             guard booted || !powered else { continue }
-            var health = result[vm] ?? NodeHealth(
-                vmID: SimID.format(SimID.vm, vm), jobs: [:],
-                lastHeartbeat: Date(timeIntervalSince1970: heartbeat(powered: powered, stoppedAt: row[3], silentSince: row[4], now: now)))
-            if let name: String = row[5] {
-                health.jobs[name] = state(stored: row[6], readyAt: row[7], doomed: row[8], now: now)
+            if result[vm] == nil {
+                result[vm] = NodeHealth(
+                    vmID: SimID.format(SimID.vm, vm), jobs: [:],
+                    lastHeartbeat: Date(timeIntervalSince1970: heartbeat(powered: powered, stoppedAt: row[3], silentSince: row[4], now: now)))
             }
-            result[vm] = health
+            // In place: a copy taken out and put back would copy its jobs at each of its rows.
+            if let name: String = row[5] {
+                result[vm]!.jobs[name] = state(stored: row[6], readyAt: row[7], doomed: row[8], now: now)
+            }
         }
         return result
     }
