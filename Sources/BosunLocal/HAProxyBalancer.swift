@@ -73,9 +73,9 @@ struct HAProxyBalancer: Sendable {
         guard rename(candidate, configPath) == 0 else { throw LocalError.terminal("LocalFailure", "cannot write \(configPath)") }
         if let running, ProcessTree.isAlive(running) {
             // Asked while the master is still re-executing for the previous reload, a reload is
-            // refused, and one seen lost left a registered member unknown to haproxy for good.
-            // So a change returns (and the load balancer's lock is released) only once the
-            // worker serves its members; a reload that did not take is asked for once more.
+            // refused, and once in CI a registered member stayed unknown to haproxy for the 15 s
+            // a test waited. So a change returns (and the load balancer's lock is released) only
+            // once the worker serves its members; a reload that did not take is asked for again.
             for attempt in 0..<2 {
                 let answer = try UnixSocket.request(masterSocket, "reload")
                 // 2.6 answers nothing on success; anything else is haproxy's complaint.

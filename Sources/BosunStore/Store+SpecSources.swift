@@ -64,8 +64,8 @@ extension Store {
     /// per file reads only what it needs (a `run` reading the few files that changed).
     static let bulkLookupThreshold = 64
 
-    /// Above this many specs decoding is spread over the cores: below it, handing chunks to
-    /// other threads costs about what it saves.
+    /// Above this many specs decoding is spread over the cores. The same value as
+    /// `bulkLookupThreshold`, kept apart because it answers another question; not tuned.
     static let spreadDecodingThreshold = 64
 
     private typealias RecordedRow = (path: String, from: String, json: String, hash: String)
