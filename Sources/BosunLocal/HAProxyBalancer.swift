@@ -88,7 +88,10 @@ struct HAProxyBalancer: Sendable {
         unlink(adminSocket)
         let handle = try ProcessTree.spawnDetached(["/usr/sbin/haproxy", "-W", "-S", masterSocket, "-f", configPath], log: log)
         guard RunitService.wait(5, { FileManager.default.fileExists(atPath: adminSocket) }), serves(members, within: 5) else {
-            throw LocalError.retryable("StartFailed", "haproxy for \(name) did not start; see \(log)")
+            // Not recorded, so nothing would stop it: a haproxy left running here would hold the
+            // load balancer's address and make every retry fail to start.
+            ProcessTree.killTree(handle)
+            throw LocalError.retryable("StartFailed", "haproxy for \(name) did not start serving its members; see \(log)")
         }
         return handle
     }

@@ -1,4 +1,5 @@
 import Foundation
+import BosunProvider
 import Testing
 @testable import BosunLocal
 
@@ -26,6 +27,30 @@ import Testing
             let config = lb.config(port: port, checkPort: nil, checkPath: nil, members: members)
             running = try lb.apply(config: config, running: running, members: Set(members.map(\.vmID)))
             #expect(Set(try lb.serverStatus().keys) == Set(members.map(\.vmID)), "after applying \(members.map(\.vmID))")
+        }
+    }
+
+    /// A haproxy that starts but never serves the members asked for is an error, and is not
+    /// left running: unrecorded, it would hold the address and fail every retry.
+    @Test func aStartThatDoesNotServeItsMembersFailsAndLeavesNoHAProxy() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bosun-reload-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let block = "127.67.\(Int.random(in: 1...250))"
+        let lb = HAProxyBalancer(directory: dir, name: "mismatch", address: "\(block).1")
+        let config = lb.config(port: Int.random(in: 20_000...29_999), checkPort: nil, checkPath: nil, members: [.init(vmID: "vm-a", address: "\(block).10")])
+        // The config names vm-a; the caller expects vm-b, which no worker will ever serve.
+        #expect(throws: ProviderError.self) { try lb.apply(config: config, running: nil, members: ["vm-b"]) }
+        let left = Self.processes(naming: lb.configPath)
+        #expect(left.isEmpty, "haproxy still running: \(left)")
+    }
+
+    /// Pids whose command line names `path`.
+    static func processes(naming path: String) -> [String] {
+        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return pids.filter { pid in
+            guard Int(pid) != nil, let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            return String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self).contains(path)
         }
     }
 }
