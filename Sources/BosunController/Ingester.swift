@@ -130,7 +130,7 @@ public actor Ingester {
         var rejected: Set<String> = []
         for decision in decisions {
             switch decision {
-            case .accept(_, _, _, _, .moved(let from)): removed.insert(from)
+            case .accept(_, _, _, .moved(let from)): removed.insert(from)
             case .release(_, let path, _): removed.insert(path)
             case .reject(let path, _, _): rejected.insert(path)
             default: break
@@ -140,8 +140,8 @@ public actor Ingester {
         // it was accepted or found unchanged.
         let sources = scan.digests.keys.sorted().compactMap { path -> Store.SpecSource? in
             guard !rejected.contains(path), let digest = scan.digests[path],
-                case .accepted(let spec, let canonical)? = scan.files[path] else { return nil }
-            return Store.SpecSource(path: path, digest: digest, cluster: spec.name, specHash: canonical.hash)
+                case .accepted(let spec)? = scan.files[path] else { return nil }
+            return Store.SpecSource(path: path, digest: digest, cluster: spec.name, specHash: spec.canonical.hash)
         }
         do {
             if firstPass, scan.directoryError == nil {

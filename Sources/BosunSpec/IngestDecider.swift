@@ -51,7 +51,7 @@ public struct ClusterIndexEntry: Sendable, Hashable {
 /// One thing ingestion will record.
 public enum IngestDecision: Sendable, Hashable {
     /// A new or changed spec takes effect (or a cluster's file came back).
-    case accept(spec: ClusterSpec, canonical: CanonicalSpec, path: String, generation: Int, why: AcceptReason)
+    case accept(spec: AcceptedSpec, path: String, generation: Int, why: AcceptReason)
     /// The file is accepted but says nothing new, and it had recorded errors: they are cleared.
     /// (An unchanged file without errors needs no decision at all.)
     case unchanged(path: String)
@@ -122,11 +122,12 @@ public struct IngestDecider: Sendable {
             switch outcome {
             case .rejected(let rejection):
                 decisions.append(.reject(path: path, cluster: byPath[path], issues: rejection.issues))
-            case .accepted(let spec, let canonical):
+            case .accepted(let spec):
                 let name = spec.name
+                let canonical = spec.canonical
                 guard let existing = index[name] else {
-                    decisions.append(.accept(spec: spec, canonical: canonical, path: path, generation: 1, why: .new))
-                    index[name] = entry(spec, canonical, path, generation: 1)
+                    decisions.append(.accept(spec: spec, path: path, generation: 1, why: .new))
+                    index[name] = entry(spec, path, generation: 1)
                     continue
                 }
                 if existing.sourcePath != path, stillDeclares(existing, scan: scan) {
@@ -153,8 +154,8 @@ public struct IngestDecider: Sendable {
                 }
                 let generation = existing.hash == canonical.hash && existing.lifecycle != .deleted
                     ? existing.generation : existing.generation + 1
-                decisions.append(.accept(spec: spec, canonical: canonical, path: path, generation: generation, why: why))
-                index[name] = entry(spec, canonical, path, generation: generation)
+                decisions.append(.accept(spec: spec, path: path, generation: generation, why: why))
+                index[name] = entry(spec, path, generation: generation)
             }
         }
 
@@ -212,15 +213,15 @@ public struct IngestDecider: Sendable {
         if let outcome = scan.files[entry.sourcePath] {
             switch outcome {
             case .rejected: return true
-            case .accepted(let spec, _): return spec.name == entry.name
+            case .accepted(let spec): return spec.name == entry.name
             }
         }
         return scan.unsettled[entry.sourcePath] != nil
     }
 
-    private func entry(_ spec: ClusterSpec, _ canonical: CanonicalSpec, _ path: String, generation: Int) -> ClusterIndexEntry {
+    private func entry(_ spec: AcceptedSpec, _ path: String, generation: Int) -> ClusterIndexEntry {
         ClusterIndexEntry(
-            name: spec.name, sourcePath: path, hash: canonical.hash, generation: generation,
+            name: spec.name, sourcePath: path, hash: spec.canonical.hash, generation: generation,
             lifecycle: .active, deletion: spec.deletion)
     }
 }

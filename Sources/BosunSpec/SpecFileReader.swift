@@ -137,7 +137,7 @@ public struct SpecFileReader: Sendable {
         case .failure(let rejection): return .rejected(rejection)
         case .success(let spec):
             do {
-                return .accepted(spec, try CanonicalSpec(spec))
+                return .accepted(AcceptedSpec(spec, canonical: try CanonicalSpec(spec)))
             } catch {
                 return .rejected(Self.issue(path, "\(error)"))
             }

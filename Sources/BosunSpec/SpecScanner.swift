@@ -4,11 +4,11 @@ import Foundation
 
 /// What a spec file currently says: accepted (with its canonical form) or rejected.
 public enum SpecOutcome: Sendable, Hashable {
-    case accepted(ClusterSpec, CanonicalSpec)
+    case accepted(AcceptedSpec)
     case rejected(SpecRejection)
 
     public var clusterName: String? {
-        if case .accepted(let spec, _) = self { return spec.name }
+        if case .accepted(let spec) = self { return spec.name }
         return nil
     }
 }
@@ -181,7 +181,7 @@ public struct SpecScanner: Sendable {
         for file in ready {
             let outcome: SpecOutcome
             if let known = recorded[file.path] {
-                outcome = .accepted(known.spec, known.canonical)
+                outcome = .accepted(known.accepted)
                 if !known.samePath { digests[file.path] = file.digest }
             } else {
                 outcome = file.references.isEmpty

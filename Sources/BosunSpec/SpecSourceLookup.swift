@@ -17,15 +17,13 @@ public protocol SpecSourceLookup: Sendable {
 
 /// An accepted outcome recorded for some content, as a lookup returns it.
 public struct RecordedSpec: Sendable, Hashable {
-    public var spec: ClusterSpec
-    public var canonical: CanonicalSpec
+    public var accepted: AcceptedSpec
     /// The record was made for this very path; false when it was made for another file with
     /// the same content (a rename, a copy), which then has to be recorded for this path too.
     public var samePath: Bool
 
-    public init(spec: ClusterSpec, canonical: CanonicalSpec, samePath: Bool) {
-        self.spec = spec
-        self.canonical = canonical
+    public init(accepted: AcceptedSpec, samePath: Bool) {
+        self.accepted = accepted
         self.samePath = samePath
     }
 }

@@ -12,7 +12,8 @@ extension Store {
             let at = now()
             for decision in decisions {
                 switch decision {
-                case .accept(let spec, let canonical, let path, let generation, let why):
+                case .accept(let spec, let path, let generation, let why):
+                    let canonical = spec.canonical
                     let previous = try String.fetchOne(db, sql: "SELECT lifecycle FROM clusters WHERE name = ?", arguments: [spec.name])
                     try db.execute(
                         sql: """

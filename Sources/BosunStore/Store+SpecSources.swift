@@ -2,7 +2,6 @@ import BosunModel
 import BosunSpec
 import Foundation
 import GRDB
-import Synchronization
 
 extension Store {
     /// One spec file's accepted content, as the decode-once table (`spec_sources`) keeps it.
@@ -26,37 +25,24 @@ extension Store {
     /// under `validator`: from the path's own row if it has this content, else from any file's
     /// row with it (a rename, a copy). Left out: content with no row, or whose cluster's spec in
     /// effect is no longer that spec (the canonical JSON is kept only in `clusters`, and only
-    /// while it is in effect). One read transaction for all of them.
+    /// while it is in effect). One read transaction for all of them, and no spec is decoded:
+    /// the name, provider and deletion policy come from the cluster's row.
     public func recordedSpecs(_ digests: [String: Data], validator: String) throws -> [String: RecordedSpec] {
         guard !digests.isEmpty else { return [:] }
         let rows = try pool.read { db in
             digests.count > Self.bulkLookupThreshold
                 ? try Self.recordedRowsInBulk(db, digests, validator) : try Self.recordedRowsOneByOne(db, digests, validator)
         }
-        // The per-hash cache: the pass that plans this cluster decodes the same JSON, once.
-        let specs = try decodeSpecs(rows.map { ($0.json, $0.hash) })
         var out: [String: RecordedSpec] = [:]
-        for (row, spec) in zip(rows, specs) {
-            out[row.path] = RecordedSpec(
-                spec: spec, canonical: CanonicalSpec(recorded: row.json, hash: row.hash), samePath: row.from == row.path)
+        for (path, row) in rows {
+            // A value this Bosun does not know can only come from outside it: decode the file.
+            guard let provider = ProviderKind(rawValue: row.provider), let deletion = DeletionPolicy(rawValue: row.deletion)
+            else { continue }
+            let accepted = AcceptedSpec(
+                name: row.name, provider: provider, deletion: deletion, canonical: CanonicalSpec(recorded: row.json, hash: row.hash))
+            out[path] = RecordedSpec(accepted: accepted, samePath: row.path == path)
         }
         return out
-    }
-
-    /// `decodeSpec` of each, in order; many at once are spread over every core (a fresh
-    /// process decodes every recorded spec: about a quarter of a no-op `plan`'s CPU at 3,000
-    /// clusters). The caller's thread waits for the chunks.
-    func decodeSpecs(_ specs: [(json: String, hash: String)]) throws -> [ClusterSpec] {
-        guard specs.count > Self.spreadDecodingThreshold else { return try specs.map { try decodeSpec(json: $0.json, hash: $0.hash) } }
-        let chunks = min(specs.count, 4 * ProcessInfo.processInfo.activeProcessorCount)
-        let decoded = Mutex<[Int: Result<[ClusterSpec], any Error>]>([:])
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let range = (specs.count * chunk / chunks)..<(specs.count * (chunk + 1) / chunks)
-            let result = Result { try specs[range].map { try decodeSpec(json: $0.json, hash: $0.hash) } }
-            decoded.withLock { $0[chunk] = result }
-        }
-        let results = decoded.withLock { $0 }
-        return try (0..<chunks).flatMap { try results[$0]!.get() }
     }
 
     /// Above this many files a scan reads every row at once: one statement over the table is
@@ -64,42 +50,54 @@ extension Store {
     /// per file reads only what it needs (a `run` reading the few files that changed).
     static let bulkLookupThreshold = 64
 
-    /// Above this many specs decoding is spread over the cores. The same value as
-    /// `bulkLookupThreshold`, kept apart because it answers another question; not tuned.
-    static let spreadDecodingThreshold = 64
+    /// A recorded row, by position: `path` is the file it was recorded for.
+    private struct RecordedRow {
+        var path: String
+        var json: String
+        var hash: String
+        var name: String
+        var provider: String
+        var deletion: String
 
-    private typealias RecordedRow = (path: String, from: String, json: String, hash: String)
+        init(_ row: Row) {
+            path = row[0]
+            json = row[2]
+            hash = row[3]
+            name = row[4]
+            provider = row[5]
+            deletion = row[6]
+        }
+    }
 
     private static let recordedSQL = """
-        SELECT s.path, s.content_sha256, c.spec_json, c.spec_hash
+        SELECT s.path, s.content_sha256, c.spec_json, c.spec_hash, c.name, c.provider, c.deletion
         FROM spec_sources s JOIN clusters c ON c.name = s.cluster AND c.spec_hash = s.spec_hash
         WHERE s.validator = ?
         """
 
-    private static func recordedRowsOneByOne(_ db: Database, _ digests: [String: Data], _ validator: String) throws -> [RecordedRow] {
+    private static func recordedRowsOneByOne(_ db: Database, _ digests: [String: Data], _ validator: String) throws -> [(String, RecordedRow)] {
         let statement = try db.cachedStatement(sql: recordedSQL + " AND s.content_sha256 = ? ORDER BY s.path = ? DESC, s.path LIMIT 1")
-        var found: [RecordedRow] = []
+        var found: [(String, RecordedRow)] = []
         for (path, digest) in digests {
             if let row = try Row.fetchOne(statement, arguments: [validator, hex(digest), path]) {
-                found.append((path, row["path"], row["spec_json"], row["spec_hash"]))
+                found.append((path, RecordedRow(row)))
             }
         }
         return found
     }
 
-    private static func recordedRowsInBulk(_ db: Database, _ digests: [String: Data], _ validator: String) throws -> [RecordedRow] {
+    private static func recordedRowsInBulk(_ db: Database, _ digests: [String: Data], _ validator: String) throws -> [(String, RecordedRow)] {
         // By content: the row of the path itself if it has it, else the first path with it.
         // Unsorted, and columns by position: sorting or naming 10,000 rows cost more than reading.
-        var byContent: [String: [(path: String, json: String, hash: String)]] = [:]
+        var byContent: [String: [RecordedRow]] = [:]
         let rows = try Row.fetchCursor(db, sql: recordedSQL, arguments: [validator])
         while let row = try rows.next() {
-            byContent[row[1], default: []].append((row[0], row[2], row[3]))
+            byContent[row[1], default: []].append(RecordedRow(row))
         }
-        var found: [RecordedRow] = []
+        var found: [(String, RecordedRow)] = []
         for (path, digest) in digests {
             guard let candidates = byContent[hex(digest)] else { continue }
-            let best = candidates.first { $0.path == path } ?? candidates.min { $0.path < $1.path }!
-            found.append((path, best.path, best.json, best.hash))
+            found.append((path, candidates.first { $0.path == path } ?? candidates.min { $0.path < $1.path }!))
         }
         return found
     }

@@ -31,7 +31,7 @@ struct ValidateCommand: ParsableCommand {
         var owners: [String: String] = [:]
         for file in files {
             switch reader.outcome(file) {
-            case .accepted(let spec, _):
+            case .accepted(let spec):
                 // The same rule as ingestion: a name belongs to the first file that declares it.
                 if let first = owners[spec.name], first != file {
                     let issue = SpecIssue(

@@ -82,16 +82,16 @@ import Glibc
         let during = s.scan()
         #expect(during.changed.isEmpty)
         #expect(during.unsettled.count == 1)
-        if case .accepted(let spec, _)? = during.files.values.first {
-            #expect(spec.groups.first?.instances == 2, "the last settled content stays")
+        if case .accepted(let accepted)? = during.files.values.first {
+            #expect(try accepted.spec().groups.first?.instances == 2, "the last settled content stays")
         } else {
             Issue.record("the last settled content must stay in the scan")
         }
         // Finished and closed: read at once.
         try write("a.yaml", Self.spec("a", workers: 7))
         tracker.closed("a.yaml", print: try SpecFileReader().fingerprint(dir + "/a.yaml").get())
-        if case .accepted(let spec, _)? = s.scan().files.values.first {
-            #expect(spec.groups.first?.instances == 7)
+        if case .accepted(let accepted)? = s.scan().files.values.first {
+            #expect(try accepted.spec().groups.first?.instances == 7)
         } else {
             Issue.record("the completed file must be accepted")
         }

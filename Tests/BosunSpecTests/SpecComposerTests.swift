@@ -50,7 +50,7 @@ import Testing
     }
 
     @Test func aClusterFileComposesBaseOpsAndVariablesWithVarsBeatingVarsFiles() throws {
-        guard case .accepted(let spec, _) = try outcome("""
+        guard case .accepted(let accepted) = try outcome("""
             base: base/k8s.yml
             ops: [ops/big.yml]
             varsFiles: [vars/common.yml]
@@ -58,6 +58,7 @@ import Testing
 
             """)
         else { Issue.record("rejected"); return }
+        let spec = try accepted.spec()
         #expect(spec.name == "east" && spec.groups[0].instances == 4 && spec.groups[0].vmType == "large")
         // Generated credentials stay references; given variables are interpolated.
         #expect(spec.groups[0].properties == .object(["password": .string("((admin-password))"), "region": .string("eu-1")]))
@@ -110,8 +111,8 @@ import Testing
         let second = scanner.scan()
         #expect(second.changed.count == 3)
         func workers(_ scan: SpecScan, _ name: String) -> Int? {
-            guard case .accepted(let spec, _)? = scan.files[dir + "/specs/\(name).yaml"] else { return nil }
-            return spec.groups[0].instances
+            guard case .accepted(let accepted)? = scan.files[dir + "/specs/\(name).yaml"] else { return nil }
+            return try? accepted.spec().groups[0].instances
         }
         #expect(workers(second, "a") == 5 && workers(second, "b") == 5 && workers(second, "c") == 3)
         // A broken ops file rejects only the cluster that uses it.

@@ -21,7 +21,7 @@ enum StoreFixtures {
     }
 
     static func accepted(_ spec: ClusterSpec) throws -> SpecOutcome {
-        .accepted(spec, try CanonicalSpec(spec))
+        .accepted(AcceptedSpec(spec, canonical: try CanonicalSpec(spec)))
     }
 
     static func rejected(_ path: String, _ message: String, line: Int = 1) -> SpecOutcome {
