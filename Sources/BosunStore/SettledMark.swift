@@ -64,9 +64,8 @@ extension Store {
     /// reads (compared by the caller); no-op if the mark was replaced or forgotten meanwhile.
     public func moveSettledMark(cluster: String, from old: Int64, to new: Int64) throws {
         try write { db in
-            try db.execute(
-                sql: "UPDATE clusters SET settled_revision = ? WHERE name = ? AND settled_revision = ? AND settled_observation IS NOT NULL",
-                arguments: [new, cluster, old])
+            try db.cachedStatement(sql: "UPDATE clusters SET settled_revision = ? WHERE name = ? AND settled_revision = ? AND settled_observation IS NOT NULL")
+                .execute(arguments: [new, cluster, old])
         }
     }
 }

@@ -24,7 +24,7 @@ extension Store {
             var changes = FindingChanges()
             let at = now()
             let current = try Row.fetchAll(
-                db, sql: "SELECT id, kind, resource, instance FROM finding_rows WHERE cluster = ? AND state <> 'resolved'",
+                db.cachedStatement(sql: "SELECT id, kind, resource, instance FROM finding_rows WHERE cluster = ? AND state <> 'resolved'"),
                 arguments: [cluster])
             var open: [String: (id: Int64, instance: String?)] = [:]
             for row in current { open["\(row["kind"] as String)\u{0}\(row["resource"] as String)"] = (row["id"], row["instance"]) }
@@ -60,12 +60,10 @@ extension Store {
     /// when asked.
     public func findings(cluster: String? = nil, includeResolved: Bool = false) throws -> [FindingRow] {
         try pool.read { db in
-            try FindingRow.fetchAll(
-                db,
-                sql: """
+            try FindingRow.fetchAll(db.cachedStatement(sql: """
                     SELECT * FROM findings WHERE (? IS NULL OR cluster = ?) AND (? OR state <> 'resolved')
                     ORDER BY state = 'resolved', cluster, first_seen DESC, id DESC
-                    """,
+                    """),
                 arguments: [cluster, cluster, includeResolved])
         }
     }
@@ -73,7 +71,8 @@ extension Store {
     /// `bosun heal resume`: the next pass of `cluster` heals once despite a meltdown.
     public func requestHealOverride(cluster: String) throws {
         try write { db in
-            try db.cachedStatement(sql: "UPDATE clusters SET heal_override = 1, updated_at = ? WHERE name = ?").execute(arguments: [now(), cluster])
+            try db.cachedStatement(sql: "UPDATE clusters SET heal_override = 1, updated_at = ? WHERE name = ?")
+                .execute(arguments: [now(), cluster])
             guard db.changesCount == 1 else { throw StoreError.notFound("cluster '\(cluster)'") }
             try insertEvent(db, cluster: cluster, instance: nil, kind: "heal-resumed",
                             message: "an operator resumed healing (bosun heal resume): the next pass heals despite the meltdown")
@@ -83,14 +82,16 @@ extension Store {
     /// Whether an operator asked to heal despite a meltdown (the request stays).
     public func healOverrideRequested(cluster: String) throws -> Bool {
         try pool.read { db in
-            try Bool.fetchOne(db.cachedStatement(sql: "SELECT heal_override = 1 FROM clusters WHERE name = ?"), arguments: [cluster]) ?? false
+            try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT heal_override = 1 FROM clusters WHERE name = ?"), arguments: [cluster]) ?? false
         }
     }
 
     /// Whether an operator asked to heal despite a meltdown; the request is used up.
     public func takeHealOverride(cluster: String) throws -> Bool {
         try write { db in
-            try db.cachedStatement(sql: "UPDATE clusters SET heal_override = 0 WHERE name = ? AND heal_override = 1").execute(arguments: [cluster])
+            try db.cachedStatement(sql: "UPDATE clusters SET heal_override = 0 WHERE name = ? AND heal_override = 1")
+                .execute(arguments: [cluster])
             return db.changesCount == 1
         }
     }
@@ -106,13 +107,13 @@ extension Store {
         }
         guard let current, ((current["meltdown_since"] as String?) != nil) != active else { return false }
         return try write { db in
-            let since = try Row.fetchOne(db.cachedStatement(sql: "SELECT meltdown_since FROM clusters WHERE name = ?"), arguments: [cluster])
+            let since = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT meltdown_since FROM clusters WHERE name = ?"), arguments: [cluster])
             guard let since else { return false }
             let inMeltdown = (since["meltdown_since"] as String?) != nil
             guard inMeltdown != active else { return false }
-            try db.execute(
-                sql: "UPDATE clusters SET meltdown_since = ?, updated_at = ? WHERE name = ?",
-                arguments: [active ? now() : nil, now(), cluster])
+            try db.cachedStatement(sql: "UPDATE clusters SET meltdown_since = ?, updated_at = ? WHERE name = ?")
+                .execute(arguments: [active ? now() : nil, now(), cluster])
             try insertEvent(db, cluster: cluster, instance: nil, kind: active ? "meltdown" : "meltdown-over", message: message)
             return true
         }

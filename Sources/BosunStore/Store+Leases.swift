@@ -15,7 +15,8 @@ extension Store {
     ) throws -> LeaseHolder? {
         try write { db in
             let at = now()
-            if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT holder, expires_at FROM leases WHERE cluster = ?"), arguments: [cluster]) {
+            if let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT holder, expires_at FROM leases WHERE cluster = ?"), arguments: [cluster]) {
                 let current: String = row["holder"]
                 let expires: Date = row["expires_at"]
                 let dead = current != holder && expires > at.date && isDead(current)
@@ -40,9 +41,8 @@ extension Store {
     /// Extends `holder`'s lease; false if it is no longer `holder`'s.
     public func renewLease(cluster: String, holder: String, ttl: TimeInterval) throws -> Bool {
         try write { db in
-            try db.execute(
-                sql: "UPDATE leases SET renewed_at = ?, expires_at = ? WHERE cluster = ? AND holder = ?",
-                arguments: [now(), now().addingTimeInterval(ttl), cluster, holder])
+            try db.cachedStatement(sql: "UPDATE leases SET renewed_at = ?, expires_at = ? WHERE cluster = ? AND holder = ?")
+                .execute(arguments: [now(), now().addingTimeInterval(ttl), cluster, holder])
             return db.changesCount == 1
         }
     }
@@ -50,7 +50,8 @@ extension Store {
     /// Gives the lease up (only if `holder` has it).
     public func releaseLease(cluster: String, holder: String) throws {
         try write { db in
-            try db.cachedStatement(sql: "DELETE FROM leases WHERE cluster = ? AND holder = ?").execute(arguments: [cluster, holder])
+            try db.cachedStatement(sql: "DELETE FROM leases WHERE cluster = ? AND holder = ?")
+                .execute(arguments: [cluster, holder])
         }
     }
 }

@@ -9,12 +9,12 @@ extension Store {
     @discardableResult
     public func recordObservationFailed(cluster: String, error: String) throws -> Bool {
         try write { db in
-            let phase = try String.fetchOne(db.cachedStatement(sql: "SELECT phase FROM clusters WHERE name = ?"), arguments: [cluster])
+            let phase = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT phase FROM clusters WHERE name = ?"), arguments: [cluster])
             guard let phase else { return false }
             let at = now()
-            try db.execute(
-                sql: "UPDATE clusters SET phase = 'unknown', last_error = ?, last_pass_at = ?, updated_at = ? WHERE name = ?",
-                arguments: [error, at, at, cluster])
+            try db.cachedStatement(sql: "UPDATE clusters SET phase = 'unknown', last_error = ?, last_pass_at = ?, updated_at = ? WHERE name = ?")
+                .execute(arguments: [error, at, at, cluster])
             guard phase != "unknown" else { return false }
             try insertEvent(db, cluster: cluster, instance: nil, kind: "observation-failed",
                             message: "\(error); healing and rollouts wait until the provider answers")
@@ -56,6 +56,6 @@ extension Store {
 
     /// When the last drift sweep finished (nil: never, or no `bosun run` sweeps here).
     public func lastSweep() throws -> String? {
-        try pool.read { db in try String.fetchOne(db, sql: "SELECT finished_at FROM drift_sweeps WHERE id = 1") }
+        try pool.read { db in try String.fetchOne(db.cachedStatement(sql: "SELECT finished_at FROM drift_sweeps WHERE id = 1")) }
     }
 }

@@ -37,7 +37,7 @@ extension Store {
     public func reconcilableClusters() throws -> [String] {
         try pool.read { db in
             try String.fetchAll(
-                db, sql: "SELECT name FROM clusters WHERE lifecycle IN ('active', 'pending-deletion', 'held', 'deleting') ORDER BY name")
+                db.cachedStatement(sql: "SELECT name FROM clusters WHERE lifecycle IN ('active', 'pending-deletion', 'held', 'deleting') ORDER BY name"))
         }
     }
 
@@ -118,7 +118,8 @@ extension Store {
     public func refreshInstances(cluster: String, observed: Observed) throws {
         let vms = Dictionary(observed.vms.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         func changes(_ db: Database) throws -> [(id: String, state: String, health: String)] {
-            let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, vm_id, state, health FROM instances WHERE cluster = ?"), arguments: [cluster])
+            let rows = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT id, vm_id, state, health FROM instances WHERE cluster = ?"), arguments: [cluster])
             return rows.compactMap { row in
                 let vmID: String? = row["vm_id"]
                 let vm = vmID.flatMap { vms[$0] }
@@ -175,31 +176,30 @@ extension Store {
     /// plan after its last convergence, and how many actions succeeded since. Nothing when it
     /// was converged already (a scheduled pass that found nothing to do).
     static func noteConverged(_ db: Database, cluster: String, generation: Int?, at: StoredTime) throws {
-        guard let before = try String.fetchOne(db, sql: "SELECT phase FROM clusters WHERE name = ?", arguments: [cluster]),
+        guard let before = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT phase FROM clusters WHERE name = ?"), arguments: [cluster]),
             before != "converged"
         else { return }
-        let since = try String.fetchOne(
-            db,
-            sql: """
+        let since = try String.fetchOne(db.cachedStatement(sql: """
                 SELECT min(at) FROM events WHERE cluster = ?1 AND kind = 'plan-started'
                   AND id > coalesce((SELECT max(id) FROM events WHERE cluster = ?1 AND kind = 'converged'), 0)
-                """, arguments: [cluster])
+                """), arguments: [cluster])
         guard let since else { return }
-        let seconds = try Double.fetchOne(db, sql: "SELECT (julianday(?) - julianday(?)) * 86400", arguments: [at, since]) ?? 0
+        let seconds = try Double.fetchOne(
+            db.cachedStatement(sql: "SELECT (julianday(?) - julianday(?)) * 86400"), arguments: [at, since]) ?? 0
         let actions = try Int.fetchOne(
-            db, sql: "SELECT count(*) FROM actions WHERE cluster = ? AND state = 'succeeded' AND finished_at >= ?", arguments: [cluster, since]) ?? 0
+            db.cachedStatement(sql: "SELECT count(*) FROM actions WHERE cluster = ? AND state = 'succeeded' AND finished_at >= ?"),
+            arguments: [cluster, since]) ?? 0
         let what = generation.map { "generation \($0)" } ?? "the cluster"
-        try db.execute(
-            sql: "INSERT INTO events (at, cluster, instance, kind, message) VALUES (?, ?, NULL, 'converged', ?)",
-            arguments: [at, cluster, "\(what) converged in \(String(format: "%.1f", max(0, seconds))) s after \(counted(actions, "action"))"])
+        try db.cachedStatement(sql: "INSERT INTO events (at, cluster, instance, kind, message) VALUES (?, ?, NULL, 'converged', ?)")
+            .execute(arguments: [at, cluster, "\(what) converged in \(String(format: "%.1f", max(0, seconds))) s after \(counted(actions, "action"))"])
     }
 
     /// Marks a torn-down cluster deleted.
     public func markDeleted(cluster: String) throws {
         try write { db in
-            try db.execute(
-                sql: "UPDATE clusters SET lifecycle = 'deleted', phase = 'converged', updated_at = ? WHERE name = ?",
-                arguments: [now(), cluster])
+            try db.cachedStatement(sql: "UPDATE clusters SET lifecycle = 'deleted', phase = 'converged', updated_at = ? WHERE name = ?")
+                .execute(arguments: [now(), cluster])
             try insertEvent(db, cluster: cluster, instance: nil, kind: "cluster-deleted",
                             message: "every VM is gone; disks are kept as orphans (bosun disks orphaned)")
         }
@@ -210,7 +210,7 @@ extension Store {
     public func deletion(of cluster: String) throws -> (by: String, path: String, at: String)? {
         try pool.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT deletion_requested_by, source_path, updated_at FROM clusters WHERE name = ? AND lifecycle = 'deleted'",
+                db.cachedStatement(sql: "SELECT deletion_requested_by, source_path, updated_at FROM clusters WHERE name = ? AND lifecycle = 'deleted'"),
                 arguments: [cluster]
             ).map { (($0["deletion_requested_by"] as String?) ?? "spec-removed", $0["source_path"], $0["updated_at"]) }
         }
@@ -221,12 +221,11 @@ extension Store {
     /// `notFound` unless the cluster is deleted by an operator.
     public func restoreDeleted(cluster: String) throws {
         try write { db in
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     UPDATE clusters SET lifecycle = 'active', deletion_requested_by = NULL, phase = 'pending',
                         generation = generation + 1, updated_at = ?
                     WHERE name = ? AND lifecycle = 'deleted' AND deletion_requested_by = 'operator'
-                    """, arguments: [now(), cluster])
+                    """).execute(arguments: [now(), cluster])
             guard db.changesCount == 1 else { throw StoreError.notFound("cluster '\(cluster)' deleted by an operator") }
             try insertEvent(
                 db, cluster: cluster, instance: nil, kind: "cluster-restored",

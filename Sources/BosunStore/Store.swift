@@ -100,13 +100,13 @@ public final class Store: Sendable {
 
     /// Paths that currently have recorded spec errors.
     public func specErrorPaths() throws -> Set<String> {
-        try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT DISTINCT path FROM spec_file_errors")) }
+        try pool.read { db in Set(try String.fetchAll(db.cachedStatement(sql: "SELECT DISTINCT path FROM spec_file_errors"))) }
     }
 
     /// The accepted spec of `cluster`, or nil if there is none.
     public func desiredSpec(_ cluster: String) throws -> ClusterSpec? {
         let json = try pool.read { db in
-            try String.fetchOne(db, sql: "SELECT spec_json FROM clusters WHERE name = ?", arguments: [cluster])
+            try String.fetchOne(db.cachedStatement(sql: "SELECT spec_json FROM clusters WHERE name = ?"), arguments: [cluster])
         }
         return try json.map(CanonicalSpec.decode)
     }
@@ -115,7 +115,8 @@ public final class Store: Sendable {
     /// `bosun plan`.
     public func appliedSpec(_ cluster: String) throws -> ClusterSpec? {
         let json = try pool.read { db in
-            try String.fetchOne(db, sql: "SELECT applied_spec_json FROM clusters WHERE name = ?", arguments: [cluster])
+            try String.fetchOne(
+                db.cachedStatement(sql: "SELECT applied_spec_json FROM clusters WHERE name = ?"), arguments: [cluster])
         }
         return try json.map(CanonicalSpec.decode)
     }
@@ -124,9 +125,10 @@ public final class Store: Sendable {
     public func clusterStatuses(name: String? = nil) throws -> [ClusterStatus] {
         try pool.read { db in
             if let name {
-                return try ClusterStatus.fetchAll(db, sql: "SELECT * FROM cluster_status WHERE cluster = ?", arguments: [name])
+                return try ClusterStatus.fetchAll(
+                    db.cachedStatement(sql: "SELECT * FROM cluster_status WHERE cluster = ?"), arguments: [name])
             }
-            return try ClusterStatus.fetchAll(db, sql: "SELECT * FROM cluster_status ORDER BY cluster")
+            return try ClusterStatus.fetchAll(db.cachedStatement(sql: "SELECT * FROM cluster_status ORDER BY cluster"))
         }
     }
 
@@ -136,13 +138,13 @@ public final class Store: Sendable {
     public func missingFileStatuses() throws -> [ClusterStatus] {
         try pool.read { db in
             try ClusterStatus.fetchAll(
-                db, sql: "SELECT * FROM cluster_status WHERE lifecycle IN ('pending-deletion', 'held') ORDER BY cluster")
+                db.cachedStatement(sql: "SELECT * FROM cluster_status WHERE lifecycle IN ('pending-deletion', 'held') ORDER BY cluster"))
         }
     }
 
     /// Names of every cluster, whatever its lifecycle, in order.
     public func clusterNames() throws -> [String] {
-        try pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM clusters ORDER BY name") }
+        try pool.read { db in try String.fetchAll(db.cachedStatement(sql: "SELECT name FROM clusters ORDER BY name")) }
     }
 
     /// Rows of `instance_status` for one cluster, by group and index.
@@ -155,7 +157,7 @@ public final class Store: Sendable {
 
     /// Rows of `spec_errors`, by path.
     public func specErrors() throws -> [SpecErrorRow] {
-        try pool.read { db in try SpecErrorRow.fetchAll(db, sql: "SELECT * FROM spec_errors ORDER BY path") }
+        try pool.read { db in try SpecErrorRow.fetchAll(db.cachedStatement(sql: "SELECT * FROM spec_errors ORDER BY path")) }
     }
 
     /// Every recorded problem of one rejected file, in order.
@@ -203,14 +205,13 @@ public final class Store: Sendable {
     }
 
     func insertEvent(_ db: Database, cluster: String?, instance: String?, kind: String, message: String) throws {
-        try db.execute(
-            sql: "INSERT INTO events (at, cluster, instance, kind, message) VALUES (?, ?, ?, ?, ?)",
-            arguments: [now(), cluster, instance, kind, message])
+        try db.cachedStatement(sql: "INSERT INTO events (at, cluster, instance, kind, message) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [now(), cluster, instance, kind, message])
     }
 
     static func issues(_ db: Database, path: String) throws -> [SpecIssue] {
         try Row.fetchAll(
-            db, sql: "SELECT line, column, field, message FROM spec_file_errors WHERE path = ? ORDER BY seq",
+            db.cachedStatement(sql: "SELECT line, column, field, message FROM spec_file_errors WHERE path = ? ORDER BY seq"),
             arguments: [path]
         ).map { SpecIssue(file: path, line: $0["line"], column: $0["column"], path: $0["field"], message: $0["message"]) }
     }
