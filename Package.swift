@@ -46,6 +46,7 @@ let package = Package(
                 .embedInCode("v0013_composition.sql"),
                 .embedInCode("v0014_readiness.sql"),
                 .embedInCode("v0015_local_provider.sql"),
+                .embedInCode("v0016_one_of.sql"),
             ]
         ),
         // YAML decoding, validation, canonical hashing, directory listing and watching.

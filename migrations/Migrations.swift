@@ -19,6 +19,7 @@ public enum EmbeddedMigrations {
         ("v0013_composition", text(PackageResources.v0013_composition_sql)),
         ("v0014_readiness", text(PackageResources.v0014_readiness_sql)),
         ("v0015_local_provider", text(PackageResources.v0015_local_provider_sql)),
+        ("v0016_one_of", text(PackageResources.v0016_one_of_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }

@@ -4,7 +4,9 @@ import GRDB
 extension Store {
     /// The journal states pruning may delete. Pending and running rows are never touched: they
     /// are what journal recovery resolves after a crash.
-    private static let finished = "state IN ('succeeded', 'failed', 'cancelled')"
+    /// The partial index `actions_finished`'s WHERE, word for word: SQLite uses a partial index
+    /// only for a query whose WHERE contains the index's own (v0016).
+    private static let finished = "(state = 'succeeded' OR state = 'failed' OR state = 'cancelled')"
 
     /// Deletes history beyond `policy`: finished actions, events and resolved findings older than
     /// `maxAge` or beyond the per-cluster caps, then the known keys of clusters deleted longer
