@@ -61,7 +61,8 @@ enum ProcessTree {
     /// Kills the process and every descendant at once: all are stopped first (SIGSTOP, again
     /// until a scan finds no new one, so none forks past it and no supervisor restarts a child
     /// between the kills), then killed (SIGKILL). Supervisors put jobs in their own sessions,
-    /// so a process group would not reach them; the parent links in /proc do.
+    /// so a process group would not reach them; the parent links in /proc do. Returns once
+    /// every one of them has exited (at most 5 s).
     static func killTree(_ handle: Handle) {
         guard isAlive(handle) else { return }
         var stopped: Set<Int32> = []
@@ -80,8 +81,17 @@ enum ProcessTree {
             stopped.formUnion(fresh)
         }
         for pid in stopped { kill(pid, SIGKILL) }
-        // Ours to reap only if this process started it; otherwise init does.
-        for pid in stopped { _ = waitpid(pid, nil, WNOHANG) }
+        // A signal sent is not a process gone: a caller that starts a replacement right away
+        // (on the same address, over the same directory) must not race the old tree's exit.
+        // So this returns once each is gone or a zombie, or after 5 s.
+        var left = stopped
+        let deadline = Date().addingTimeInterval(5)
+        while !left.isEmpty, Date() < deadline {
+            // Ours to reap only if this process started it; otherwise init does.
+            for pid in left { _ = waitpid(pid, nil, WNOHANG) }
+            left = left.filter { startTime($0) != nil }
+            if !left.isEmpty { usleep(2_000) }
+        }
     }
 
     /// Children by parent pid, from /proc.
